@@ -1,0 +1,60 @@
+"""What runs when the shell starts: extensions, ``exec_lines``, startup files.
+
+Each step reports its own failure and the next step still runs: a broken
+startup file or extension must never keep the user from getting a prompt.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .shell import InteractiveShell
+
+__all__ = ["load_extension_reporting", "run_startup"]
+
+
+def load_extension_reporting(shell: InteractiveShell, name: str) -> bool:
+    """Load extension ``name``; on failure print one message and return False."""
+    try:
+        status = shell.extension_manager.load_extension(name)
+    except Exception as e:  # noqa: BLE001 - the extension's fault, reported in one line
+        shell._remember_exception()
+        print(f"Error loading extension {name!r}: {type(e).__name__}: {e} (%tb shows the traceback)",
+              file=sys.stderr)
+        return False
+    if status == "no load function":
+        print(f"The {name} module is not an IPython extension.", file=sys.stderr)
+        return False
+    return True
+
+
+def _run_file(shell: InteractiveShell, path: Path) -> None:
+    shell.user_ns_hidden.pop("__file__", None)
+    saved = shell.user_ns.get("__file__")
+    try:
+        shell.safe_execfile(path, shell.user_ns)
+    finally:
+        if saved is None:
+            shell.user_ns.pop("__file__", None)
+        else:
+            shell.user_ns["__file__"] = saved
+
+
+def run_startup(shell: InteractiveShell) -> None:
+    for name in shell.config["shell.extensions"]:
+        load_extension_reporting(shell, str(name))
+    for line in shell.config["shell.exec_lines"]:
+        shell.run_cell(str(line), store_history=False)
+    for path in shell.paths.startup_files():
+        _run_file(shell, path)
+    pythonstartup = os.environ.get("PYTHONSTARTUP")
+    if pythonstartup and Path(pythonstartup).is_file():
+        _run_file(shell, Path(pythonstartup))
+    try:
+        shell.hooks.call("late_startup_hook")
+    except Exception:
+        shell.showtraceback()
