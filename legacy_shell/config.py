@@ -106,7 +106,7 @@ def _convert(spec: ConfigKey, value: Any) -> Any:
     if not isinstance(value, spec.type) or (spec.type is int and isinstance(value, bool)):
         raise ConfigError(f"{spec.name}: expected {expected}, got {type(value).__name__} {value!r}")
     if spec.choices:
-        match = [c for c in spec.choices if str(c).lower() == str(value).lower()]
+        match = [c for c in spec.choices if str(c).lower() == str(value).strip().lower()]
         if not match:
             raise ConfigError(f"{spec.name}: expected one of {', '.join(map(str, spec.choices))}, got {value!r}")
         value = match[0]
@@ -170,7 +170,8 @@ class ShellConfig:
         key, sep, value = text.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"Expected KEY=VALUE, got {text!r}")
-        self.set(key.strip(), value.strip())
+        # keep trailing spaces: they matter in prompts ("Out> ")
+        self.set(key.strip(), value.lstrip())
 
     def load_file(self, path: Path) -> None:
         """Read ``config.toml``; ``[section] key = value``. Errors name file and key."""

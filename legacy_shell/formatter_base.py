@@ -45,10 +45,18 @@ def get_real_method(obj: Any, name: str) -> Callable[..., Any] | None:
 
 def report_format_error(format_type: str, obj: Any, exc: BaseException) -> None:
     """Say on stderr that a formatter raised, with the traceback (and carry on)."""
+    import os
     import traceback
 
+    tb = exc.__traceback__
+    here = os.path.dirname(os.path.abspath(__file__))
+    # drop the formatter machinery's own leading frames: show the failing method
+    while tb is not None and tb.tb_next is not None:
+        if os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) != here:
+            break
+        tb = tb.tb_next
     kind = type(obj).__qualname__
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    text = "".join(traceback.format_exception(type(exc), exc, tb, chain=False))
     sys.stderr.write(
         f"FormatterWarning: the {format_type} formatter failed for an object of type "
         f"{kind}; that format is skipped.\n{text}"
@@ -82,12 +90,17 @@ class BaseFormatter:
 
     def compute(self, obj: Any) -> Any:
         """A registered function's result, else the object's ``print_method``'s."""
+        printer = self._printer_or_none(obj)
+        if printer is not None:
+            return printer(obj)
+        method = get_real_method(obj, self.print_method)
+        return None if method is None else method()
+
+    def _printer_or_none(self, obj: Any) -> Callable[..., Any] | None:
         try:
-            printer = self.lookup(obj)
+            return self.lookup(obj)
         except KeyError:
-            method = get_real_method(obj, self.print_method)
-            return None if method is None else method()
-        return printer(obj)
+            return None
 
     def _guarded(self, compute: Callable[[], Any], obj: Any) -> Any:
         try:
@@ -144,11 +157,7 @@ class BaseFormatter:
         raise KeyError(f"No registered printer for {typ!r}")
 
     def has_printer_for(self, obj: Any) -> bool:
-        try:
-            self.lookup(obj)
-        except KeyError:
-            return False
-        return True
+        return self._printer_or_none(obj) is not None
 
     def __contains__(self, typ: Any) -> bool:
         try:

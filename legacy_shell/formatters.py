@@ -102,15 +102,14 @@ class IPythonDisplayFormatter(BaseFormatter):
     return_type = (type(None), bool)
 
     def compute(self, obj: Any) -> Any:
-        try:
-            printer = self.lookup(obj)
-        except KeyError:
-            method = get_real_method(obj, self.print_method)
-            if method is None:
-                return None
-            method()
+        printer = self._printer_or_none(obj)
+        if printer is not None:
+            printer(obj)
             return True
-        printer(obj)
+        method = get_real_method(obj, self.print_method)
+        if method is None:
+            return None
+        method()
         return True
 
 
@@ -135,12 +134,11 @@ class MimeBundleFormatter(BaseFormatter):
     def _bundle(self, obj: Any, include: Any, exclude: Any) -> Any:
         if not self.enabled:
             return None
-        try:
-            printer = self.lookup(obj)
-        except KeyError:
-            method = get_real_method(obj, self.print_method)
-            return None if method is None else method(include=include, exclude=exclude)
-        return printer(obj)
+        printer = self._printer_or_none(obj)
+        if printer is not None:
+            return printer(obj)
+        method = get_real_method(obj, self.print_method)
+        return None if method is None else method(include=include, exclude=exclude)
 
 
 #: The formatters a new ``DisplayFormatter`` has, in the order they run.
@@ -244,4 +242,3 @@ class DisplayFormatter:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} types={self.active_types}>"
-

@@ -95,12 +95,14 @@ class HistoryManager:
         enabled: bool = True,
         warn: Callable[[str], None] | None = None,
         *,
-        timeout: float = 1.0,
-        retries: int = 3,
+        timeout: float = 0.5,
+        retries: int = 2,
     ) -> None:
         self.enabled = bool(enabled and path is not None)
         self.path = Path(path) if self.enabled and path is not None else None
-        self._store = HistoryStore(self.path, warn or _print_warning, timeout=timeout, retries=retries)
+        self._store = HistoryStore(
+            self.path, warn or _print_warning, timeout=timeout, retries=retries
+        )
         self._store.snapshot = self._snapshot
         self._session: int | None = None
         self._ended = False
@@ -133,7 +135,9 @@ class HistoryManager:
         if self._session is None:
             return None
         inputs = [
-            (n, self.input_hist_parsed[n], raw) for n, raw in enumerate(self.input_hist_raw) if n and raw
+            (n, self.input_hist_parsed[n], raw)
+            for n, raw in enumerate(self.input_hist_raw)
+            if n and raw
         ]
         return (self._session, inputs, dict(self.output_hist_reprs))
 
@@ -197,7 +201,9 @@ class HistoryManager:
 
     # -- reading ------------------------------------------------------------
 
-    def _current_range(self, start: int, stop: int | None, raw: bool, output: bool) -> Iterator[Row]:
+    def _current_range(
+        self, start: int, stop: int | None, raw: bool, output: bool
+    ) -> Iterator[Row]:
         hist = self.input_hist_raw if raw else self.input_hist_parsed
         n = len(hist)
         if start < 0:
@@ -220,7 +226,12 @@ class HistoryManager:
         return None
 
     def get_range(
-        self, session: int = 0, start: int = 1, stop: int | None = None, raw: bool = True, output: bool = False
+        self,
+        session: int = 0,
+        start: int = 1,
+        stop: int | None = None,
+        raw: bool = True,
+        output: bool = False,
     ) -> Iterator[Row]:
         """Inputs ``start`` to ``stop`` (excluded) of a session: ``(session, line, input)``.
 
@@ -233,13 +244,19 @@ class HistoryManager:
             return self._current_range(start, stop, raw, output)
         return iter(self._store.get_range(session, start, stop, raw, output))
 
-    def get_range_by_str(self, rangestr: str, raw: bool = True, output: bool = False) -> Iterator[Row]:
+    def get_range_by_str(
+        self, rangestr: str, raw: bool = True, output: bool = False
+    ) -> Iterator[Row]:
         """Inputs selected by an IPython range string (see :func:`extract_hist_ranges`)."""
         for session, start, stop in extract_hist_ranges(rangestr):
             yield from self.get_range(session, start, stop, raw=raw, output=output)
 
     def get_tail(
-        self, n: int | None = 10, raw: bool = True, output: bool = False, include_latest: bool = False
+        self,
+        n: int | None = 10,
+        raw: bool = True,
+        output: bool = False,
+        include_latest: bool = False,
     ) -> list[Row]:
         """The last ``n`` inputs across sessions, oldest first.
 

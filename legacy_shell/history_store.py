@@ -79,8 +79,8 @@ class HistoryStore:
         path: Path | None,
         warn: Callable[[str], None],
         *,
-        timeout: float = 1.0,
-        retries: int = 3,
+        timeout: float = 0.5,
+        retries: int = 2,
     ) -> None:
         self.path = path
         self.in_memory = path is None
@@ -123,7 +123,9 @@ class HistoryStore:
         return conn
 
     @staticmethod
-    def _transaction(conn: sqlite3.Connection, statements: Sequence[tuple[str, tuple[Any, ...]]]) -> Any:
+    def _transaction(
+        conn: sqlite3.Connection, statements: Sequence[tuple[str, tuple[Any, ...]]]
+    ) -> Any:
         """Run ``statements`` as one committed write; returns the last cursor."""
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -195,7 +197,8 @@ class HistoryStore:
                 ("INSERT OR REPLACE INTO sessions VALUES (?, ?, NULL, NULL, '')", (session, _now()))
             ]
             statements += [
-                ("INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?)", (session, *row)) for row in inputs
+                ("INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?)", (session, *row))
+                for row in inputs
             ]
             statements += [
                 ("INSERT OR REPLACE INTO output_history VALUES (?, ?, ?)", (session, line, text))
@@ -223,15 +226,20 @@ class HistoryStore:
         return self._run(op)
 
     def end_session(self, session: int, num_cmds: int) -> None:
-        self._write("UPDATE sessions SET end=?, num_cmds=? WHERE session==?", (_now(), num_cmds, session))
+        self._write(
+            "UPDATE sessions SET end=?, num_cmds=? WHERE session==?", (_now(), num_cmds, session)
+        )
 
     def add_input(self, session: int, line: int, source: str, source_raw: str) -> None:
         self._write(
-            "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?)", (session, line, source, source_raw)
+            "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?)",
+            (session, line, source, source_raw),
         )
 
     def add_output(self, session: int, line: int, output: str) -> None:
-        self._write("INSERT OR REPLACE INTO output_history VALUES (?, ?, ?)", (session, line, output))
+        self._write(
+            "INSERT OR REPLACE INTO output_history VALUES (?, ?, ?)", (session, line, output)
+        )
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
         self._run(lambda conn: self._transaction(conn, [(sql, params)]))
@@ -252,12 +260,19 @@ class HistoryStore:
             return [(s, n, (inp, out)) for s, n, inp, out in rows]
         return [(s, n, inp) for s, n, inp in rows]
 
-    def get_range(self, session: int, start: int, stop: int | None, raw: bool, output: bool) -> list[Row]:
+    def get_range(
+        self, session: int, start: int, stop: int | None, raw: bool, output: bool
+    ) -> list[Row]:
         if stop:
             return self._select(
-                "WHERE session==? AND line>=? AND line<? ORDER BY line", (session, start, stop), raw, output
+                "WHERE session==? AND line>=? AND line<? ORDER BY line",
+                (session, start, stop),
+                raw,
+                output,
             )
-        return self._select("WHERE session==? AND line>=? ORDER BY line", (session, start), raw, output)
+        return self._select(
+            "WHERE session==? AND line>=? ORDER BY line", (session, start), raw, output
+        )
 
     def tail(self, current: int, n: int, raw: bool, output: bool) -> list[Row]:
         """The last ``n`` inputs, newest first, the current session's before older ones."""
@@ -265,13 +280,20 @@ class HistoryStore:
             "ORDER BY session==? DESC, session DESC, line DESC LIMIT ?", (current, n), raw, output
         )
 
-    def search(self, pattern: str, raw: bool, search_raw: bool, output: bool, limit: int | None) -> list[Row]:
+    def search(
+        self, pattern: str, raw: bool, search_raw: bool, output: bool, limit: int | None
+    ) -> list[Row]:
         """Inputs matching the glob ``pattern``, oldest first (the newest ``limit`` of them)."""
         column = "history.source_raw" if search_raw else "history.source"
         if limit is None:
-            return self._select(f"WHERE {column} GLOB ? ORDER BY session, line", (pattern,), raw, output)
+            return self._select(
+                f"WHERE {column} GLOB ? ORDER BY session, line", (pattern,), raw, output
+            )
         rows = self._select(
-            f"WHERE {column} GLOB ? ORDER BY session DESC, line DESC LIMIT ?", (pattern, limit), raw, output
+            f"WHERE {column} GLOB ? ORDER BY session DESC, line DESC LIMIT ?",
+            (pattern, limit),
+            raw,
+            output,
         )
         rows.reverse()
         return rows
@@ -294,5 +316,7 @@ class HistoryStore:
 
     def session_info(self, session: int) -> tuple[Any, ...] | None:
         return self._run(
-            lambda conn: conn.execute("SELECT * FROM sessions WHERE session==?", (session,)).fetchone()
+            lambda conn: conn.execute(
+                "SELECT * FROM sessions WHERE session==?", (session,)
+            ).fetchone()
         )

@@ -236,7 +236,9 @@ class HookManager:
         try:
             return self._chains[hook]
         except KeyError:
-            raise KeyError(f"No hook named {name!r}; known hooks: {', '.join(KNOWN_HOOKS)}") from None
+            raise KeyError(
+                f"No hook named {name!r}; known hooks: {', '.join(KNOWN_HOOKS)}"
+            ) from None
 
     def _run(self, entries: list[_Entry], name: str, args: Any, kwargs: Any) -> Any:
         last = TryNext(f"every function of hook {name!r} passed")

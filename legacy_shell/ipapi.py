@@ -28,7 +28,9 @@ _SINCE = "since legacy_shell 0.1"
 
 def _deprecated(old: str, new: str, stacklevel: int = 3) -> None:
     """Warn that ``old`` is deprecated; ``stacklevel`` 3 is the caller of our caller."""
-    warnings.warn(f"{old} is deprecated {_SINCE}: use {new}", DeprecationWarning, stacklevel=stacklevel)
+    warnings.warn(
+        f"{old} is deprecated {_SINCE}: use {new}", DeprecationWarning, stacklevel=stacklevel
+    )
 
 
 def _split_magic(arg_s: str) -> tuple[str, str]:
@@ -49,7 +51,7 @@ def make_ipmagic(shell: Any) -> Callable[[str], Any]:
 
     def ipmagic(arg_s: str) -> Any:
         """Run a line magic: ``ipmagic("cd /tmp")`` (deprecated)."""
-        _deprecated("ipmagic()", "get_ipython().run_line_magic(name, line)", stacklevel=2)
+        _deprecated("ipmagic()", "get_ipython().run_line_magic(name, line)")
         name, line = _split_magic(arg_s)
         return shell.run_line_magic(name, line, _stack_depth=2)
 
@@ -107,13 +109,23 @@ class OptionsView:
         except KeyError as e:
             raise AttributeError(e.args[0]) from None
 
-    def _read_only(self, *args: Any) -> None:
-        raise TypeError("ip.options is read-only: use %config KEY=VALUE or shell.config.set(key, value)")
+    @staticmethod
+    def _read_only() -> TypeError:
+        return TypeError(
+            "ip.options is read-only: use %config KEY=VALUE or shell.config.set(key, value)"
+        )
 
-    __setattr__ = _read_only
-    __setitem__ = _read_only
-    __delattr__ = _read_only
-    __delitem__ = _read_only
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise self._read_only()
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        raise self._read_only()
+
+    def __delattr__(self, name: str) -> None:
+        raise self._read_only()
+
+    def __delitem__(self, name: str) -> None:
+        raise self._read_only()
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -153,7 +165,7 @@ class LegacyAPI:
 
     # -- attributes ---------------------------------------------------------------
     @property
-    def IP(self) -> Any:  # noqa: N802 (the old name)
+    def IP(self) -> Any:
         """The wrapped shell."""
         _deprecated("ip.IP", "the shell itself: get_ipython()")
         return self._shell
@@ -279,5 +291,5 @@ class LegacyAPI:
         shell = self.__dict__.get("_shell")
         if shell is None or not hasattr(shell, name):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        _deprecated(f"_ip.{name} (the legacy wrapper)", f"get_ipython().{name}", stacklevel=2)
+        _deprecated(f"_ip.{name} (the legacy wrapper)", f"get_ipython().{name}")
         return getattr(shell, name)

@@ -14,8 +14,8 @@ from typing import Any
 from .pretty import (
     MAX_SEQ_LENGTH,
     CallExpression,
-    Printer,
     PrettyPrinter,
+    Printer,
     RawText,
     _repr_pprint,
     _safe_getattr,

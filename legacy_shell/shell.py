@@ -338,8 +338,9 @@ class InteractiveShell:
             # before running: a crash must never lose the input that caused it
             self.history_manager.store_inputs(count, source, raw_cell)
             ns = self.user_ns
-            ns["_iii"], ns["_ii"], ns["_i"] = ns.get("_ii", ""), ns.get("_i", ""), source
-            ns[f"_i{count}"] = source
+            stored = self.history_manager.input_hist_parsed[-1]
+            ns["_iii"], ns["_ii"], ns["_i"] = ns.get("_ii", ""), ns.get("_i", ""), stored
+            ns[f"_i{count}"] = stored
         filename = cells.register_cell(count, source) if store_history else "<cell>"
         if not store_history and not silent:
             filename = cells.register_cell(count, source)
@@ -525,7 +526,12 @@ class InteractiveShell:
 
     # -- hooks and legacy ----------------------------------------------------------------
     def set_hook(self, name: str, hook: Callable[..., Any], priority: int = 50, **kwargs: Any) -> None:
-        """Register an old-style hook: ``hook(shell, *args)``."""
+        """Register an old-style hook: ``hook(shell, *args)`` (deprecated where IPython's is)."""
+        from .hooks import deprecation_message
+
+        message = deprecation_message(name)
+        if message is not None:
+            warnings.warn(message, DeprecationWarning, stacklevel=2)
         self.hooks.set_hook(name, hook, priority=priority, **kwargs)
 
     def _config_changed(self, key: str, value: Any) -> None:

@@ -88,9 +88,7 @@ def scheme_name(name: str) -> str:
     for known in COLOR_SCHEMES:
         if known.lower() == str(name).strip().lower():
             return known
-    raise ValueError(
-        f"Unknown colour scheme {name!r}: choose one of {', '.join(COLOR_SCHEMES)}"
-    )
+    raise ValueError(f"Unknown colour scheme {name!r}: choose one of {', '.join(COLOR_SCHEMES)}")
 
 
 class Palette:

@@ -11,7 +11,6 @@ record, never an exception.
 
 from __future__ import annotations
 
-import linecache
 import os
 import re
 import types
@@ -28,7 +27,6 @@ __all__ = [
     "location",
     "records_from_tb",
     "safe_repr",
-    "source_window",
     "used_variables",
 ]
 
@@ -81,9 +79,9 @@ def _is_hidden(frame: types.FrameType) -> bool:
 def records_from_tb(tb: types.TracebackType | None, tb_offset: int | None) -> list[FrameRecord]:
     """The frames of ``tb`` worth showing.
 
-    ``tb_offset`` skips that many leading frames; ``None`` skips the leading
-    frames that belong to the shell itself (its run loop), so the user's code
-    comes first. Frames with a true ``__tracebackhide__`` local are dropped,
+    ``tb_offset`` skips that many leading frames; then the leading frames that
+    belong to the shell itself (its run loop) are skipped too, so the user's
+    code comes first. Frames with a true ``__tracebackhide__`` local are dropped,
     unless that would leave nothing.
     """
     records: list[FrameRecord] = []
@@ -96,13 +94,12 @@ def records_from_tb(tb: types.TracebackType | None, tb_offset: int | None) -> li
         records.append(FrameRecord(frame, code.co_filename, lineno or 0, name, tb.tb_lasti))
         tb = tb.tb_next
         seen += 1
-    if tb_offset is None:
-        start = 0
-        while start < len(records) - 1 and records[start].filename.startswith(_SHELL_DIR):
-            start += 1
-        records = records[start:]
-    elif tb_offset > 0:
+    if tb_offset and tb_offset > 0:
         records = records[tb_offset:]
+    start = 0
+    while start < len(records) - 1 and records[start].filename.startswith(_SHELL_DIR):
+        start += 1
+    records = records[start:]
     visible = [r for r in records if not _is_hidden(r.frame)]
     return visible or records
 
@@ -130,9 +127,9 @@ def collapse_recursion(
             if reps >= min_repeats and reps * period > best_reps * max(best_period, 1):
                 best_period, best_reps = period, reps
         if best_period:
-            block = records[i : i + best_period]
-            out.extend(block)
-            out.append(Repeated(block, best_reps - 2))
+            first = records[i : i + best_period]
+            out.extend(first)
+            out.append(Repeated(first, best_reps - 2))
             last = i + (best_reps - 1) * best_period
             out.extend(records[last : last + best_period])
             i += best_reps * best_period
@@ -156,72 +153,6 @@ def location(filename: str, lineno: int | None) -> tuple[str, str]:
         word, _, rest = label.partition(" ")
         return word, rest + (f", line {lineno}" if lineno else "")
     return "File", _compress_user(filename) + (f":{lineno}" if lineno else "")
-
-
-def source_lines(filename: str, frame: types.FrameType | None = None) -> list[str]:
-    """The lines of ``filename`` (cells and zip-imported modules included), or ``[]``."""
-    try:
-        module_globals = frame.f_globals if frame is not None else None
-        return linecache.getlines(filename, module_globals)
-    except Exception:
-        return []
-
-
-def _code_last_line(code: types.CodeType) -> int | None:
-    try:
-        lines = [line for _, _, line in code.co_lines() if line is not None]
-    except Exception:
-        return None
-    return max(lines) if lines else None
-
-
-def source_window(
-    record: FrameRecord, context: int
-) -> tuple[list[tuple[int, str]], tuple[int, int] | None]:
-    """The numbered, dedented source lines around the failing line, and its columns.
-
-    Returns ``(lines, span)``: ``span`` is the (start, end) character columns
-    of the failing expression in the dedented failing line, when known.
-    """
-    all_lines = source_lines(record.filename, record.frame)
-    lineno = record.lineno
-    if not all_lines or not 1 <= lineno <= len(all_lines):
-        return [], None
-    after = max(context - 1, 0) // 2
-    before = max(context - 1 - after, 0)
-    first, last = max(1, lineno - before), min(len(all_lines), lineno + after)
-    code = record.frame.f_code
-    if not record.is_module:
-        first = max(first, min(code.co_firstlineno, lineno))
-        end = _code_last_line(code)
-        if end is not None:
-            last = min(last, max(end, lineno))
-    window = [(n, all_lines[n - 1].rstrip("\r\n")) for n in range(first, last + 1)]
-    indents = [len(t) - len(t.lstrip()) for _, t in window if t.strip()]
-    cut = min(indents) if indents else 0
-    window = [(n, t[cut:] if t.strip() else "") for n, t in window]
-    span = _failing_span(record, all_lines[lineno - 1].rstrip("\r\n"), cut)
-    return window, span
-
-
-def _failing_span(record: FrameRecord, line: str, cut: int) -> tuple[int, int] | None:
-    if record.lasti < 0:
-        return None
-    try:
-        positions = record.frame.f_code.co_positions()
-        for _ in range(record.lasti // 2):
-            next(positions)
-        start_line, end_line, col, end_col = next(positions)
-    except (StopIteration, AttributeError, ValueError):
-        return None
-    if start_line != record.lineno or end_line != record.lineno or col is None or end_col is None:
-        return None
-    raw = line.encode("utf-8", errors="replace")
-    start = len(raw[:col].decode("utf-8", errors="replace")) - cut
-    end = len(raw[:end_col].decode("utf-8", errors="replace")) - cut
-    if start < 0 or end <= start:
-        return None
-    return start, end
 
 
 def safe_repr(value: Any, limit: int = 200) -> str:

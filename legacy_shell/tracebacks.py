@@ -7,8 +7,9 @@ of strings, each possibly holding several lines, as IPython's do) and does no
 I/O. Four modes, as in IPython: ``Plain`` (Python's own layout, with cell
 names), ``Context`` (source lines around each failing line), ``Verbose``
 (``Context`` plus the values of the variables each failing line uses) and
-``Minimal`` (the last line only). Frame handling lives in ``tb_frames``;
-colours in ``tb_colors``.
+``Minimal`` (the last line only). Frames are read by ``tb_frames`` and
+``tb_source``, the exception's own lines made by ``tb_errors``, colours
+chosen by ``tb_colors``.
 
 A formatter must never raise while reporting an error: any failure inside
 falls back to the standard library's formatting, and then to one line.
@@ -22,6 +23,8 @@ from typing import Any
 from . import tb_frames
 from .cells import cell_label
 from .tb_colors import Palette, scheme_name
+from .tb_errors import exception_lines, safe_str, syntax_block
+from .tb_source import source_lines, source_window
 
 __all__ = ["MODES", "TracebackFormatter"]
 
@@ -41,13 +44,6 @@ def _canonical_mode(mode: str) -> str:
         if known.lower() == str(mode).strip().lower():
             return known
     raise ValueError(f"Unknown traceback mode {mode!r}: choose one of {', '.join(MODES)}")
-
-
-def _safe_str(value: object) -> str:
-    try:
-        return str(value)
-    except Exception:
-        return f"<exception str() failed: {type(value).__name__}>"
 
 
 class TracebackFormatter:
@@ -98,13 +94,13 @@ class TracebackFormatter:
     ) -> list[str]:
         """The lines that show this exception (with its chain) in the current mode.
 
-        ``tb_offset`` skips that many leading frames; ``None`` skips the
-        shell's own frames in front of the user's code.
+        ``tb_offset`` skips that many leading frames (the caller's own); the
+        shell's frames left in front of the user's code are skipped as well.
         """
         try:
             evalue = self._exception(etype, evalue)
             if self._mode == "Minimal":
-                return self._exception_lines(evalue)
+                return exception_lines(evalue, self._palette)
             return self._chain(evalue, tb, tb_offset, set(), depth=0, top=True)
         except Exception:
             return self._fallback(etype, evalue, tb)
@@ -123,8 +119,10 @@ class TracebackFormatter:
         """``Cell In[1], line 1`` / the line / a caret under the error / ``SyntaxError: ...``."""
         try:
             if self._mode == "Minimal":
-                return self._exception_lines(evalue, syntax_block=False)
-            return self._syntax_block(evalue) + self._exception_lines(evalue, syntax_block=False)
+                return exception_lines(evalue, self._palette, with_location=False)
+            return syntax_block(evalue, self._palette) + exception_lines(
+                evalue, self._palette, with_location=False
+            )
         except Exception:
             return self._fallback(type(evalue), evalue, None)
 
@@ -137,8 +135,8 @@ class TracebackFormatter:
             try:
                 return etype() if evalue is None else etype(evalue)
             except Exception:
-                return Exception(_safe_str(evalue))
-        return Exception(_safe_str(evalue))
+                return Exception(safe_str(evalue))
+        return Exception(safe_str(evalue))
 
     def _chain(
         self,
@@ -153,7 +151,7 @@ class TracebackFormatter:
         links: list[tuple[BaseException, types.TracebackType | None, int | None, str | None]] = []
         exc: BaseException | None = evalue
         cur_tb, offset = tb, tb_offset
-        while exc is not None and id(exc) not in seen:
+        while exc is not None and (exc is evalue or id(exc) not in seen):
             seen.add(id(exc))
             message: str | None = None
             nxt: BaseException | None = None
@@ -198,7 +196,7 @@ class TracebackFormatter:
                 pad = " " * max(1, _RULE_WIDTH - len(_TB_TITLE) - len(name))
                 out.append(color("excname", name) + pad + _TB_TITLE)
             out.extend(self._context_frames(records))
-        out.extend(self._exception_lines(evalue))
+        out.extend(exception_lines(evalue, self._palette))
         if isinstance(evalue, BaseExceptionGroup):
             out.extend(self._group(evalue, seen, depth))
         return out
@@ -235,7 +233,7 @@ class TracebackFormatter:
                 head = f'  File "{item.filename}", line {item.lineno}'
             if label is None or not item.is_module:
                 head += f", in {item.name}"
-            lines = tb_frames.source_lines(item.filename, item.frame)
+            lines = source_lines(item.filename, item.frame)
             if 1 <= item.lineno <= len(lines):
                 head += "\n    " + lines[item.lineno - 1].strip()
             out.append(head)
@@ -258,7 +256,7 @@ class TracebackFormatter:
         if not record.is_module:
             args = tb_frames.frame_args(record.frame, with_values=verbose)
             head += ", in " + color("func", record.name) + color("args", args)
-        window, span = tb_frames.source_window(record, self._context)
+        window, span = source_window(record, self._context)
         lines = [head]
         failing = ""
         for n, code in window:
@@ -271,58 +269,12 @@ class TracebackFormatter:
                 arrow = "-" * max(1, 5 - len(num)) + "> "
                 lines.append(color("marker", arrow + num) + " " + code)
             else:
-                lines.append(color("lineno", num.rjust(7)) + " " + code)
+                lines.append((color("lineno", num.rjust(7)) + " " + code).rstrip(" "))
         if verbose and failing:
             for name, value in tb_frames.used_variables(record.frame, failing):
                 value = value.replace("\n", "\n" + " " * (11 + len(name)))
                 lines.append(" " * 8 + color("varname", name) + " = " + color("value", value))
         return "\n".join(lines) + "\n"
-
-    # -- the exception itself ----------------------------------------------------
-    def _exception_lines(self, evalue: BaseException, syntax_block: bool = True) -> list[str]:
-        out: list[str] = []
-        if syntax_block and isinstance(evalue, SyntaxError):
-            out.extend(self._syntax_block(evalue))
-        name = self._palette("excname", type(evalue).__name__)
-        if isinstance(evalue, SyntaxError) and evalue.msg is not None:
-            message = _safe_str(evalue.msg)
-        else:
-            message = _safe_str(evalue)
-        out.append(f"{name}: {message}" if message else name)
-        notes = getattr(evalue, "__notes__", None)
-        if notes is not None:
-            if isinstance(notes, (list, tuple)):
-                out.extend(n if isinstance(n, str) else tb_frames.safe_repr(n) for n in notes)
-            else:
-                out.append(f"<__notes__ is not a sequence: {tb_frames.safe_repr(notes)}>")
-        return out
-
-    def _syntax_block(self, evalue: SyntaxError) -> list[str]:
-        color = self._palette
-        filename = evalue.filename if isinstance(evalue.filename, str) else "<unknown>"
-        lineno = evalue.lineno if isinstance(evalue.lineno, int) else None
-        label = cell_label(filename)
-        if label is not None:
-            head = f"  {label}" + (f", line {lineno}" if lineno else "")
-        else:
-            head = f"  File {filename}" + (f":{lineno}" if lineno else "")
-        out = [head]
-        text = evalue.text
-        if isinstance(text, str) and text.strip():
-            line = text.split("\n")[0].rstrip("\r\n")
-            stripped = line.lstrip(" \t\f")
-            shift = len(line) - len(stripped)
-            out.append("    " + stripped)
-            offset = evalue.offset
-            if isinstance(offset, int) and offset >= 1:
-                start = max(0, min(offset - 1 - shift, len(stripped)))
-                width = 1
-                end_offset = getattr(evalue, "end_offset", None)
-                same_line = getattr(evalue, "end_lineno", lineno) in (lineno, None)
-                if isinstance(end_offset, int) and same_line and end_offset > offset:
-                    width = max(1, min(end_offset - offset, len(stripped) - start))
-                out.append("    " + " " * start + color("caret", "^" * width))
-        return out
 
     # -- last resort -------------------------------------------------------------
     @staticmethod
@@ -336,4 +288,4 @@ class TracebackFormatter:
         except Exception:
             pass
         name = getattr(etype, "__name__", "Exception")
-        return [f"{name}: {_safe_str(evalue)}"]
+        return [f"{name}: {safe_str(evalue)}"]

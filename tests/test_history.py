@@ -47,7 +47,9 @@ def fill(hm: HistoryManager, *inputs: str) -> None:
         ("nonsense 2", [(0, 2, 3)]),
     ],
 )
-def test_range_grammar_matches_ipython(text: str, expected: list[tuple[int, int, int | None]]) -> None:
+def test_range_grammar_matches_ipython(
+    text: str, expected: list[tuple[int, int, int | None]]
+) -> None:
     assert list(extract_hist_ranges(text)) == expected
 
 
@@ -73,7 +75,8 @@ def test_get_range_current_session_raw_translated_and_output(hist_path: Path) ->
         hm.output_hist[3] = 2
         hm.store_output(3, "2")
         assert list(hm.get_range(start=1, stop=3)) == [(0, 1, "x = 1"), (0, 2, "%who")]
-        assert list(hm.get_range(start=2, stop=3, raw=False))[0][2].startswith("get_ipython()")
+        ((_, _, translated),) = hm.get_range(start=2, stop=3, raw=False)
+        assert translated.startswith("get_ipython()")
         assert list(hm.get_range_by_str("2-3", output=True)) == [
             (0, 2, ("%who", None)),
             (0, 3, ("x + 1", "2")),
@@ -159,7 +162,9 @@ from legacy_shell.history import HistoryManager
 
 warnings = []
 hm = HistoryManager(Path(sys.argv[1]), warn=warnings.append)
-for i in range(1, 201):
+print("ready", flush=True)
+sys.stdin.readline()  # both start writing at the same moment
+for i in range(1, 1001):
     hm.store_inputs(i, f"{sys.argv[2]}{i}")
 hm.close()
 print(len(warnings), hm.in_memory)
@@ -169,14 +174,24 @@ print(len(warnings), hm.in_memory)
 def test_two_shells_writing_at_once_keep_every_input(hist_path: Path) -> None:
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(hist_path), tag], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", WRITER, str(hist_path), tag],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for tag in ("a", "b")
     ]
-    outs = [p.communicate(timeout=60)[0].split() for p in procs]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline() == "ready\n"
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.close()
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    outs = [p.stdout.read().split() for p in procs if p.stdout is not None]
     assert outs == [["0", "False"], ["0", "False"]]
     with make(hist_path) as c:
-        assert len(c.search("a*")) == 200 and len(c.search("b*")) == 200
+        assert len(c.search("a*")) == 1000 and len(c.search("b*")) == 1000
         assert {r[0] for r in c.search("a*")} != {r[0] for r in c.search("b*")}
         assert not c.in_memory
 
@@ -291,9 +306,18 @@ def test_search_is_a_glob_over_all_sessions(two_sessions: HistoryManager) -> Non
     hm.close()
 
 
-def test_prompt_history_oldest_first_without_consecutive_duplicates(two_sessions: HistoryManager) -> None:
+def test_prompt_history_oldest_first_without_consecutive_duplicates(
+    two_sessions: HistoryManager,
+) -> None:
     hm = two_sessions
-    assert hm.prompt_history(100) == ["import os", "x = 1", "print(x)", "y = 2", "print(y)", "%history -l 3"]
+    assert hm.prompt_history(100) == [
+        "import os",
+        "x = 1",
+        "print(x)",
+        "y = 2",
+        "print(y)",
+        "%history -l 3",
+    ]
     assert hm.prompt_history(2) == ["print(y)", "%history -l 3"]
     assert hm.prompt_history(0) == []
     hm.close()

@@ -72,7 +72,9 @@ def test_trynext_passes_to_the_next_function(hooks: HookManager) -> None:
 
 def test_when_every_function_passes_trynext_escapes(hooks: HookManager, fake_shell: Any) -> None:
     fake_shell.config.set("shell.editor", "false")  # the default editor fails too
-    hooks.set_hook("editor", lambda self, filename, linenum=None, wait=True: (_ for _ in ()).throw(TryNext))
+    hooks.set_hook(
+        "editor", lambda self, filename, linenum=None, wait=True: (_ for _ in ()).throw(TryNext)
+    )
     with pytest.raises(TryNext):
         hooks.call("editor", "file.py")
 
@@ -185,7 +187,9 @@ def test_user_function_runs_before_the_default(hooks: HookManager) -> None:
     assert hooks.call("pre_prompt_hook") == "user"
 
 
-def test_default_pager_hands_text_to_the_output_sink(hooks: HookManager, capsys: Any, fake_shell: Any) -> None:
+def test_default_pager_hands_text_to_the_output_sink(
+    hooks: HookManager, capsys: Any, fake_shell: Any
+) -> None:
     hooks.call("show_in_pager", "line 1\nline 2\nline 3")
     assert capsys.readouterr().out == "line 1\nline 2\nline 3\n"
     hooks.call("show_in_pager", {"text/plain": "a\nb\nc", "text/html": "<p>"}, 1)
@@ -193,7 +197,9 @@ def test_default_pager_hands_text_to_the_output_sink(hooks: HookManager, capsys:
     assert fake_shell.output.pages == ["line 1\nline 2\nline 3", "b\nc"]
 
 
-def test_default_editor_runs_the_configured_command(hooks: HookManager, fake_shell: Any, capfd: Any) -> None:
+def test_default_editor_runs_the_configured_command(
+    hooks: HookManager, fake_shell: Any, capfd: Any
+) -> None:
     fake_shell.config.set("shell.editor", "echo edit")
     hooks.call("editor", "my file.py", 12)
     assert capfd.readouterr().out == "edit +12 my file.py\n"
@@ -214,7 +220,9 @@ def test_default_editor_failure_raises_trynext(hooks: HookManager, fake_shell: A
         hooks.call("editor", "f.py")
 
 
-def test_editor_hook_replaces_default_unless_it_passes(hooks: HookManager, fake_shell: Any, capfd: Any) -> None:
+def test_editor_hook_replaces_default_unless_it_passes(
+    hooks: HookManager, fake_shell: Any, capfd: Any
+) -> None:
     fake_shell.config.set("shell.editor", "echo default")
     opened = []
 
@@ -229,3 +237,76 @@ def test_editor_hook_replaces_default_unless_it_passes(hooks: HookManager, fake_
     hooks.call("editor", "b.txt")
     assert capfd.readouterr().out == "default b.txt\n"
     assert opened == ["a.py", "b.txt"]
+
+
+# -- the shell calls its hooks ---------------------------------------------------------
+
+
+def set_hook_quietly(shell: Any, name: str, fn: Any) -> None:
+    """``shell.set_hook`` (some hooks warn as deprecated; not what these tests check)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        shell.set_hook(name, fn)
+
+
+def test_shell_runs_pre_run_code_hook_before_each_cells_code(shell: Any) -> None:
+    def before(self: Any) -> None:
+        self.user_ns["runs"] = self.user_ns.get("runs", 0) + 1
+
+    set_hook_quietly(shell, "pre_run_code_hook", before)
+    shell.run_cell("seen = runs", store_history=True)
+    shell.run_cell("seen2 = runs", store_history=True)
+    assert (shell.user_ns["seen"], shell.user_ns["seen2"]) == (1, 2)
+
+
+def test_shell_page_goes_through_show_in_pager(shell: Any, capsys: Any) -> None:
+    shell.page("plain help")
+    assert capsys.readouterr().out == "plain help\n"
+    set_hook_quietly(
+        shell, "show_in_pager", lambda self, data, start=0, screen_lines=0: print("HOOK", data)
+    )
+    shell.page("more help")
+    assert capsys.readouterr().out == "HOOK {'text/plain': 'more help'}\n"
+
+
+def test_late_startup_hook_runs_after_startup_files(shell: Any, shell_home: Any) -> None:
+    startup = shell.paths.startup_dir
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-set.py").write_text("from_startup_file = True\n")
+    seen = []
+    set_hook_quietly(
+        shell, "late_startup_hook", lambda self: seen.append(self.user_ns.get("from_startup_file"))
+    )
+    shell.run_startup()
+    assert seen == [True]
+
+
+def test_shutdown_hook_runs_at_exit(shell: Any) -> None:
+    seen = []
+    set_hook_quietly(shell, "shutdown_hook", lambda self: seen.append(self))
+    shell.atexit_operations()
+    assert seen == [shell]
+
+
+def test_edit_magic_uses_the_editor_hook(shell: Any, tmp_path: Any) -> None:
+    target = tmp_path / "script.py"
+    target.write_text("")
+    opened = []
+
+    def fake_editor(
+        self: Any, filename: str, linenum: int | None = None, wait: bool = True
+    ) -> None:
+        opened.append(filename)
+        with open(filename, "w") as f:
+            f.write("edited = 'yes'\n")
+
+    set_hook_quietly(shell, "editor", fake_editor)
+    shell.run_line_magic("edit", str(target))
+    assert opened == [str(target)]
+    assert shell.user_ns["edited"] == "yes"
+
+
+def test_edit_reports_an_editor_that_fails(shell: Any, tmp_path: Any, capsys: Any) -> None:
+    shell.run_line_magic("config", "InteractiveShell.editor = false")
+    shell.run_line_magic("edit", str(tmp_path / "x.py"))
+    assert "Could not open editor" in capsys.readouterr().err

@@ -81,7 +81,7 @@ def test_needs_local_scope_gets_the_callers_locals(shell) -> None:
         return local_ns[line]
 
     shell.register_magic_function(peek)
-    shell.run_cell("def f():\n    secret = 41\n    return %peek secret\nvalue = f() + 1")
+    shell.run_cell("def f():\n    secret = 41\n    found = %peek secret\n    return found\nvalue = f() + 1")
     assert shell.user_ns["value"] == 42
 
 

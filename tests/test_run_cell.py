@@ -43,11 +43,11 @@ def test_in_out_and_underscore_variables(shell) -> None:
     for code in ("10", "20", "30", "40"):
         shell.run_cell(code, store_history=True)
     ns = shell.user_ns
-    assert ns["In"][1:] == ["10\n", "20\n", "30\n", "40\n"]
+    assert ns["In"][1:] == ["10", "20", "30", "40"]
     assert ns["Out"] == {1: 10, 2: 20, 3: 30, 4: 40}
     assert (ns["_"], ns["__"], ns["___"]) == (40, 30, 20)
     assert ns["_2"] == 20
-    assert ns["_i2"] == "20\n"
+    assert ns["_i2"] == "20"
     shell.run_cell("y = _1 + _4", store_history=True)
     assert ns["y"] == 50
 
@@ -188,4 +188,4 @@ def test_history_input_stored_before_running(shell) -> None:
     seen = []
     shell.push({"probe": lambda: seen.append(list(shell.user_ns["In"]))})
     shell.run_cell("probe()", store_history=True)
-    assert seen[0][-1] == "probe()\n"
+    assert seen[0][-1] == "probe()"

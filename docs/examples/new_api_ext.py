@@ -37,7 +37,9 @@ class LapTable:
     def __repr__(self) -> str:
         if not self.laps:
             return "No laps yet."
-        rows = [f"{i:>3}  {seconds:8.3f} s  {label}" for i, (label, seconds) in enumerate(self.laps, 1)]
+        rows = [
+            f"{i:>3}  {seconds:8.3f} s  {label}" for i, (label, seconds) in enumerate(self.laps, 1)
+        ]
         return "\n".join(rows)
 
 
@@ -89,11 +91,14 @@ class StopwatchMagics(Magics):
         print(f"Stopwatch{' ' + line.strip() if line.strip() else ''}: {elapsed:.3f} s")
 
     # -- event callbacks (same signatures as IPython's) ---------------------------
+    # Only cells stored in the history count: the quiet run_cell of %%stopwatch
+    # (store_history=False) also fires these events, nested in the outer cell's.
     def pre_run_cell(self, info: Any) -> None:
-        self.cell_started = time.perf_counter()
+        if info.store_history:
+            self.cell_started = time.perf_counter()
 
     def post_run_cell(self, result: Any) -> None:
-        if self.cell_started is None or result.execution_count is None:
+        if not result.info.store_history or self.cell_started is None:
             return
         elapsed = time.perf_counter() - self.cell_started
         self.cell_started = None

@@ -20,7 +20,9 @@ __all__ = ["CompletionSource", "JediSource"]
 class CompletionSource(Protocol):
     """Anything that completes ``code`` at ``cursor`` given the user namespace."""
 
-    def __call__(self, code: str, cursor: int, namespace: Mapping[str, Any]) -> list[Completion]: ...
+    def __call__(
+        self, code: str, cursor: int, namespace: Mapping[str, Any]
+    ) -> list[Completion]: ...
 
 
 class JediSource:

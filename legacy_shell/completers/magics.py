@@ -55,7 +55,9 @@ def _modules(ctx: Context, word: str, start: int) -> list[Completion]:
 
 
 def _config_keys(ctx: Context, word: str, start: int) -> list[Completion]:
-    return [Completion(start, ctx.cursor, k, "instance") for k in ctx.config_keys if k.startswith(word)]
+    return [
+        Completion(start, ctx.cursor, k, "instance") for k in ctx.config_keys if k.startswith(word)
+    ]
 
 
 def _paths(files: Callable[[str], bool] | None) -> Callable[[Context, str, int], list[Completion]]:

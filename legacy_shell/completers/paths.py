@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .base import Completion
 
-__all__ = ["path_completions", "script_filter", "dirs_only"]
+__all__ = ["dirs_only", "path_completions", "script_filter"]
 
 #: decides whether a file (not a directory) is offered; directories always are
 FileFilter = Callable[[str], bool]

@@ -91,7 +91,8 @@ def name_completions(ctx: Context) -> list[Completion] | None:
     prefix = m.group()
     start = ctx.cursor - len(prefix)
     before = line[: m.start()].rstrip()
-    if before.endswith(".") or (not prefix and (line[-1:].isalnum() or line[-1:] == "_")):
+    last = line[-1:]
+    if before.endswith(".") or (not prefix and last and (last.isalnum() or last in "_)]}'\"")):
         return None
     show_private = prefix.startswith("_")
     found: dict[str, Completion] = {}
@@ -155,18 +156,19 @@ def attribute_completions(ctx: Context) -> list[Completion] | None:
 
 
 def _safe_keys(obj: Any) -> list[Any] | None:
-    """The keys of a mapping whose ``keys`` is not user code, else ``None``."""
+    """The keys of a mapping (empty if its ``keys`` is user code); ``None`` if not one."""
     if isinstance(obj, dict):
         return list(dict.keys(obj))
     if isinstance(obj, types.MappingProxyType):
         return list(obj.keys())
     if isinstance(obj, collections.abc.Mapping):
         module = type(obj).__module__.split(".")[0]
-        if module in sys.stdlib_module_names:
-            try:
-                return list(obj.keys())
-            except Exception:
-                return None
+        if module not in sys.stdlib_module_names:
+            return []  # a mapping, but listing its keys would run user code
+        try:
+            return list(obj.keys())
+        except Exception:
+            return []
     return None
 
 
@@ -212,6 +214,8 @@ def dict_key_completions(ctx: Context) -> list[Completion] | None:
         start = ctx.line_start + content_start
     else:
         m = _KEY_OPEN.search(line)
+        if m is not None and m.group("prefix"):
+            return None  # ``d[b`` is a name being typed, not a bytes prefix
         quote, typed, start = "", "", ctx.cursor
     if m is None:
         return None
@@ -220,7 +224,7 @@ def dict_key_completions(ctx: Context) -> list[Completion] | None:
         return None
     keys = _safe_keys(resolve(ctx, m.group("expr")))
     if keys is None:
-        return []
+        return None  # not a mapping: ``lst[`` goes on to names, ``x['`` to paths
     want_bytes = bool(m.group("prefix"))
     end = ctx.cursor
     rest = ctx.code[ctx.cursor :]

@@ -5,143 +5,28 @@ namespace (``-i``: in the user's), with ``sys.argv`` set to the script and its
 arguments and the script's directory first on ``sys.path``, all restored
 afterwards; its globals then land in the user namespace. A ``SystemExit`` is
 reported in one line (``-e`` hides it), other exceptions as a traceback that
-starts in the script, not in the shell.
+starts in the script, not in the shell. The command line is parsed in
+``_run_args``.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
-import getopt
-import glob
 import os
 import sys
 import time
 import types
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
 from ._profile import profile_call
+from ._run_args import RunRequest
 from ._timing import cpu_times, trim_traceback
 
-__all__ = ["RUN_OPTIONS", "RunRequest", "ScriptRunner", "find_script", "parse_run_line", "split_args"]
-
-#: getopt letters of ``%run`` (the profiler's ``-D -l -r -s -T`` included, for ``-p``).
-RUN_OPTIONS = "nidtN:b:pD:l:rs:T:em:G"
-
-
-@dataclass
-class RunRequest:
-    """A parsed ``%run`` line: options, the script (or module) and its arguments."""
-
-    opts: dict[str, list[str]]
-    filename: str
-    args: list[str] = field(default_factory=list)
-    module: str | None = None
-
-
-def split_args(line: str) -> list[tuple[str, bool]]:
-    """Split like a POSIX shell; each word comes with whether any part of it was quoted.
-
-    Quoted words are not glob-expanded, as in a real shell.
-    """
-    words: list[tuple[str, bool]] = []
-    current: list[str] = []
-    quote = ""
-    quoted = in_word = False
-    chars = iter(line)
-    for char in chars:
-        if quote:
-            if char == quote:
-                quote = ""
-            elif char == "\\" and quote == '"':
-                nxt = next(chars, "")
-                current.append(nxt if nxt in '"\\$`' else char + nxt)
-            else:
-                current.append(char)
-        elif char.isspace():
-            if in_word:
-                words.append(("".join(current), quoted))
-                current, quoted, in_word = [], False, False
-        elif char in "'\"":
-            quote, quoted, in_word = char, True, True
-        elif char == "\\":
-            current.append(next(chars, ""))
-            quoted = in_word = True
-        else:
-            current.append(char)
-            in_word = True
-    if quote:
-        raise UsageError("No closing quotation")
-    if in_word:
-        words.append(("".join(current), quoted))
-    return words
-
-
-def find_script(name: str) -> str:
-    """The file ``name`` names, trying ``name.py`` too (as IPython's ``%run x`` does)."""
-    path = os.path.expanduser(name)
-    if os.path.isfile(path):
-        return path
-    if not path.endswith(".py") and os.path.isfile(path + ".py"):
-        return path + ".py"
-    raise UsageError(f"File `{path!r}` not found.")
-
-
-def _module_origin(name: str) -> str:
-    """The source file ``python -m name`` would run."""
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.submodule_search_locations is not None:
-            spec = importlib.util.find_spec(f"{name}.__main__")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.origin or not os.path.isfile(spec.origin):
-        raise UsageError(f"{name!r} is not a valid modulename on sys.path")
-    return spec.origin
-
-
-def parse_run_line(line: str) -> RunRequest:
-    """Parse ``[options] (-m module | file) [args]``; arguments are glob-expanded unless ``-G``."""
-    words = split_args(line)
-    if not any(word == "--" for word, _ in words):
-        # IPython: what follows ``-m module`` belongs to the module, not to %run
-        for index, (word, quoted) in enumerate(words):
-            if quoted or not word.startswith("-") or word == "-":
-                break
-            if word == "-m":
-                words.insert(index + 2, ("--", False))
-                break
-    values = [word for word, _ in words]
-    try:
-        pairs, rest = getopt.getopt(values, RUN_OPTIONS)
-    except getopt.GetoptError as e:
-        raise UsageError(f"{e.msg} (allowed: {RUN_OPTIONS!r})") from None
-    opts: dict[str, list[str]] = {}
-    for key, value in pairs:
-        opts.setdefault(key.lstrip("-"), []).append(value)
-    positional = words[len(words) - len(rest) :]
-
-    module = opts["m"][-1] if "m" in opts else None
-    if module is not None:
-        filename = _module_origin(module)
-    elif not positional:
-        raise UsageError("you must provide at least a filename.")
-    else:
-        filename = find_script(positional.pop(0)[0])
-    args: list[str] = []
-    for word, quoted in positional:
-        word = os.path.expanduser(word)
-        if quoted or "G" in opts or not glob.has_magic(word):
-            args.append(word)
-        else:
-            args.extend(sorted(glob.glob(word)) or [word])
-    return RunRequest(opts, filename, args, module)
+__all__ = ["ScriptRunner", "report_timing"]
 
 
 @contextlib.contextmanager
@@ -170,6 +55,15 @@ def _program_environment(
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = saved_module  # type: ignore[assignment]
+
+
+def _breakpoint(spec: str, script: str) -> tuple[str, int]:
+    """``-b 40`` (a line of the script) or ``-b other.py:20``, as IPython's ``%run -d``."""
+    filename, _, line = spec.rpartition(":")
+    try:
+        return (os.path.abspath(filename) if filename else script), int(line)
+    except ValueError:
+        raise UsageError(f"%run -b: expected LINE or FILE:LINE, not {spec!r}") from None
 
 
 class ScriptRunner:
@@ -234,22 +128,27 @@ class ScriptRunner:
 
         else:
             try:
-                code = compile(Path(source_file).read_bytes(), source_file, "exec", dont_inherit=True)
+                code = compile(
+                    Path(source_file).read_bytes(), source_file, "exec", dont_inherit=True
+                )
             except SyntaxError:
                 self.shell.showsyntaxerror()
                 return None
             if "d" in opts:
-                try:
-                    from ..debugger import run_under_debugger  # type: ignore[attr-defined]
-                except ImportError:
-                    raise UsageError("%run -d: the debugger is not available") from None
-                run_under_debugger(self.shell, code, prog_ns, prog_ns)
-                return None
+                breakpoint = _breakpoint(opts["b"][-1], source_file) if "b" in opts else None
 
-            def body() -> None:
-                exec(code, prog_ns)
+                def body() -> None:
+                    self._debug(code, prog_ns, source_file, breakpoint)
+
+            else:
+
+                def body() -> None:
+                    exec(code, prog_ns)
 
         guarded = self._guard(body, source_file, exit_ignore="e" in opts)
+        if "d" in opts:
+            guarded()
+            return None
         if "p" in opts:
             return profile_call(self.shell, guarded, opts)
         if "t" in opts:
@@ -261,7 +160,39 @@ class ScriptRunner:
             guarded()
         return None
 
-    def _guard(self, body: Callable[[], None], filename: str, exit_ignore: bool) -> Callable[[], None]:
+    def _debug(
+        self,
+        code: types.CodeType,
+        prog_ns: dict[str, Any],
+        script: str,
+        breakpoint: tuple[str, int] | None,
+    ) -> None:
+        """Run the script under the shell's debugger, stopping at its first line (IPython's -d).
+
+        pdb's own "wait for the main file" switch keeps the first stop in the
+        script, not in whatever else runs first (a finalizer, an import hook).
+        """
+        from ..debugger import make_debugger
+
+        debugger = make_debugger(self.shell)
+        if breakpoint is not None:
+            error = debugger.set_break(*breakpoint)
+            if error:
+                raise UsageError(f"%run -b: {error}")
+            print(f"Breakpoint at {breakpoint[0]}:{breakpoint[1]}")
+        debugger._wait_for_mainpyfile = True
+        debugger.mainpyfile = debugger.canonic(script)
+        print(f"NOTE: Enter 'c' at the {debugger.prompt.strip()} prompt to continue execution.")
+        tracer = sys.gettrace()
+        try:
+            debugger.run(code, prog_ns, prog_ns)
+        finally:
+            sys.settrace(tracer)
+            debugger.clear_all_breaks()
+
+    def _guard(
+        self, body: Callable[[], None], filename: str, exit_ignore: bool
+    ) -> Callable[[], None]:
         """Wrap ``body`` so that the script's errors are shown, not raised into the shell."""
 
         def guarded() -> None:

@@ -75,7 +75,12 @@ def format_time(timespan: float, precision: int = 3) -> str:
     units = ("s", "ms", micro, "ns")
     order = min(-(math.floor(math.log10(timespan)) // 3), 3) if timespan > 0.0 else 3
     order = max(order, 0)
-    return "%.*g %s" % (precision, timespan * 1000**order, units[order])  # noqa: UP031
+    text = "%.*g" % (precision, timespan * 1000**order)  # noqa: UP031
+    if order > 0 and float(text) >= 1000:
+        # 999.9996 ns rounds up: say "1 μs" where IPython would print "1e+03 ns"
+        order -= 1
+        text = "%.*g" % (precision, timespan * 1000**order)  # noqa: UP031
+    return f"{text} {units[order]}"
 
 
 class TimeitResult:
@@ -150,7 +155,9 @@ def apply_ast_transformers(shell: Any, tree: ast.Module) -> ast.Module:
     return ast.fix_missing_locations(tree)
 
 
-def build_timer(setup: ast.Module, stmt: ast.Module, namespace: dict[str, Any]) -> Callable[..., float]:
+def build_timer(
+    setup: ast.Module, stmt: ast.Module, namespace: dict[str, Any]
+) -> Callable[..., float]:
     """Compile ``inner(iterator, timer) -> seconds`` that runs setup once then stmt per item.
 
     The user's statements are spliced into the template as trees, so their line
@@ -205,7 +212,9 @@ def split_leading_options(
     it is not re-tokenised. Parsing stops at ``--`` or at the first word that is
     not a known option, so ``%timeit -x`` times the expression ``-x``.
     """
-    takes_value = {c for i, c in enumerate(optstring) if i + 1 < len(optstring) and optstring[i + 1] == ":"}
+    takes_value = {
+        c for i, c in enumerate(optstring) if i + 1 < len(optstring) and optstring[i + 1] == ":"
+    }
     letters = set(optstring.replace(":", ""))
     long_set = set(long_flags)
     opts: dict[str, list[str]] = {}

@@ -247,7 +247,7 @@ class CodeMagics(Magics):
 
         fd, name = tempfile.mkstemp(prefix="legacy_shell_edit_", suffix=".py")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(data)
+            f.write(data if not data or data.endswith("\n") else data + "\n")
         self._knowntemps.add(name)
         return name
 

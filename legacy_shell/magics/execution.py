@@ -12,25 +12,33 @@ import ast
 import sys
 import time as _time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ..magic import Magics, line_cell_magic, line_magic, magics_class, needs_local_scope, no_var_expand
-from ._profile import PROFILE_OPTIONS, profile_code
-from ._run import ScriptRunner, parse_run_line
-from ._timing import (
-    TimeitResult,
-    apply_ast_transformers,
-    autorange,
-    build_timer,
-    cpu_times,
-    format_time,
-    repeat_runs,
-    split_leading_options,
-    trim_traceback,
+from ..magic import (
+    Magics,
+    line_cell_magic,
+    line_magic,
+    magics_class,
+    needs_local_scope,
+    no_var_expand,
 )
 
+if TYPE_CHECKING:
+    from ._run import ScriptRunner
+    from ._timing import TimeitResult
+
 __all__ = ["ExecutionMagics", "TimeitResult"]
+
+
+def __getattr__(name: str) -> Any:
+    # the helpers load on first use, not at shell start-up
+    if name == "TimeitResult":
+        from ._timing import TimeitResult
+
+        return TimeitResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Compile or parse times above this are reported by ``%time`` and ``%timeit`` (IPython's).
 REPORT_THRESHOLD = 0.1
@@ -51,17 +59,21 @@ class ExecutionMagics(Magics):
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell, **kwargs)
-        self._runner = ScriptRunner(shell)
+        self._runner: ScriptRunner | None = None
 
     def _parse(self, source: str, filename: str) -> ast.Module:
         """Shell syntax to Python, to a tree with the shell's AST transformations applied."""
+        from ._timing import apply_ast_transformers
+
         python = self.shell.transform_cell(source)
         return apply_ast_transformers(self.shell, ast.parse(python, filename=filename))
 
     @no_var_expand
     @needs_local_scope
     @line_cell_magic
-    def time(self, line: str = "", cell: str | None = None, local_ns: dict[str, Any] | None = None) -> Any:
+    def time(
+        self, line: str = "", cell: str | None = None, local_ns: dict[str, Any] | None = None
+    ) -> Any:
         """Time the execution of a statement or expression (or, ``%%time``, of the cell).
 
         Prints CPU (user, system, total) and wall-clock times, and returns the
@@ -70,6 +82,8 @@ class ExecutionMagics(Magics):
 
         Usage: ``%time stmt`` or ``%%time`` followed by the code.
         """
+        from ._timing import cpu_times, format_time, split_leading_options, trim_traceback
+
         _, stmt = split_leading_options(line, "", ["no-raise-error"])
         if cell is not None and stmt.strip():
             raise UsageError("Can't use statement directly after '%%time'!")
@@ -79,14 +93,15 @@ class ExecutionMagics(Magics):
 
         started = _time.perf_counter()
         last_value = None
-        is_eval = len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr)
-        if is_eval:
-            expression = ast.Expression(tree.body[0].value)  # type: ignore[attr-defined]
-            code = compile(expression, "<timed eval>", "eval", dont_inherit=True)
+        final = tree.body[-1] if tree.body else None
+        is_eval = len(tree.body) == 1 and isinstance(final, ast.Expr)
+        if is_eval and isinstance(final, ast.Expr):
+            code = compile(ast.Expression(final.value), "<timed eval>", "eval", dont_inherit=True)
         else:
-            if len(tree.body) > 1 and isinstance(tree.body[-1], ast.Expr):
-                final = ast.Expression(tree.body.pop().value)
-                last_value = compile(final, "<timed exec>", "eval", dont_inherit=True)
+            if isinstance(final, ast.Expr):  # a cell ending with an expression: return its value
+                tree.body.pop()
+                last_expr = ast.Expression(final.value)
+                last_value = compile(last_expr, "<timed exec>", "eval", dont_inherit=True)
             code = compile(tree, "<timed exec>", "exec", dont_inherit=True)
         compile_time = _time.perf_counter() - started
 
@@ -139,6 +154,14 @@ class ExecutionMagics(Magics):
         -p<P>  significant digits shown (default 3)
         -q     print nothing;  -o  return a ``TimeitResult``;  -v <V>  store it in V
         """
+        from ._timing import (
+            TimeitResult,
+            autorange,
+            build_timer,
+            repeat_runs,
+            split_leading_options,
+        )
+
         opts, stmt = split_leading_options(line, "n:r:tcp:qov:")
         if not stmt.strip() and cell is None:
             return None
@@ -211,6 +234,9 @@ class ExecutionMagics(Magics):
         -r         return the ``pstats.Stats``;  -q  do not show the report
         -D <file>  dump the raw stats;  -T <file>  save the report as text
         """
+        from ._profile import PROFILE_OPTIONS, profile_code
+        from ._timing import split_leading_options
+
         opts, stmt = split_leading_options(line, PROFILE_OPTIONS)
         if cell is not None:
             stmt += "\n" + cell
@@ -221,16 +247,23 @@ class ExecutionMagics(Magics):
     def run(self, parameter_s: str = "") -> Any:
         """Run a Python file as a program, then load its variables into the namespace.
 
-        Usage: ``%run [-n -i -e -G] [(-t [-N<N>] | -d | -p [profile options])]
+        Usage: ``%run [-n -i -e -G] [(-t [-N<N>] | -d [-b<L>] | -p [profile options])]
         (-m mod | file) [args]``
 
         -i  run in the user namespace instead of a fresh one
         -n  do not set ``__name__`` to ``"__main__"`` (use the file's stem)
         -e  ignore ``sys.exit()`` in the script
         -t  print timings (-N<N>: run N times);  -p  profile (see ``%prun``)
-        -d  run under the debugger;  -m  run a module, as ``python -m``
+        -d  run under the debugger (-b<L>: break at line L, or FILE:L, first)
+        -m  run a module, as ``python -m``
         -G  no glob expansion of the arguments
 
         ``.ipy`` files are run as shell input (magics and all).
         """
-        return self._runner.run(parse_run_line(parameter_s))
+        from ._run import ScriptRunner
+        from ._run_args import parse_run_line
+
+        request = parse_run_line(parameter_s)
+        if self._runner is None:
+            self._runner = ScriptRunner(self.shell)
+        return self._runner.run(request)

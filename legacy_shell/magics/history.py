@@ -135,10 +135,14 @@ class HistoryMagics(Magics):
         hist: Iterable[tuple[int, int, Any]]
         if args.pattern is not None and not args.ranges:
             pattern = "*" + " ".join(args.pattern) + "*" if args.pattern else "*"
-            hist = hm.search(pattern, raw=args.raw, output=args.get_output, n=args.limit, unique=args.unique)
+            hist = hm.search(
+                pattern, raw=args.raw, output=args.get_output, n=args.limit, unique=args.unique
+            )
             print_nums = True
         elif args.has_limit:
-            hist = hm.get_tail(10 if args.limit is None else args.limit, raw=args.raw, output=args.get_output)
+            hist = hm.get_tail(
+                10 if args.limit is None else args.limit, raw=args.raw, output=args.get_output
+            )
         else:
             if args.pattern:
                 range_pattern = "*" + " ".join(args.pattern) + "*"
@@ -149,7 +153,9 @@ class HistoryMagics(Magics):
         if outfile is None:
             return
         try:
-            self._print_history(hist, outfile, print_nums, args.pyprompts, args.get_output, range_pattern)
+            self._print_history(
+                hist, outfile, print_nums, args.pyprompts, args.get_output, range_pattern
+            )
         finally:
             if outfile is not sys.stdout:
                 outfile.close()

@@ -130,7 +130,9 @@ class InProcessBackend:
     def complete(self, code: str, cursor_pos: int) -> CompleteReply:
         found = self.shell.completer.completions(code, cursor_pos)
         items = [
-            CompletionItem(c.start, c.end, c.text, getattr(c, "type", ""), getattr(c, "signature", ""))
+            CompletionItem(
+                c.start, c.end, c.text, getattr(c, "type", ""), getattr(c, "signature", "")
+            )
             for c in found
         ]
         start = min((item.start for item in items), default=cursor_pos)

@@ -1,0 +1,288 @@
+"""The ``ipython`` command (and ``python -m legacy_shell``): options to a running shell.
+
+``ipython [options] [FILE.py [args...]]``: build the configuration (file, then
+``--config``), the shell and its startup, then run ``-c CODE``, ``-m MODULE`` or
+``FILE``, then the terminal when nothing was given or ``-i`` asks for it: the
+prompt_toolkit terminal on a real terminal, line mode otherwise. A user's
+mistake on the command line is one line on stderr and status 2, never a
+traceback. Exit statuses follow IPython: 1 when ``-c`` code or the file raised,
+a file's own ``sys.exit(n)`` status, 0 otherwise. Heavy modules are imported
+only on the path that needs them (``ipython -c pass`` must start fast).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+__all__ = ["build_parser", "main"]
+
+PROG = "ipython"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (``ipython: error: ...``), status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {message} (see '{PROG} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="An IPython-style interactive Python shell.",
+        epilog="With no CODE, MODULE or FILE (or with -i), the interactive shell starts.",
+    )
+    parser.add_argument("-c", dest="code", metavar="CODE", help="run CODE, then exit (unless -i)")
+    parser.add_argument(
+        "-m", dest="module", metavar="MODULE", help="run library module MODULE as a script"
+    )
+    parser.add_argument(
+        "-i", dest="interactive", action="store_true", help="stay interactive after -c/-m/FILE"
+    )
+    parser.add_argument(
+        "--simple-prompt",
+        action="store_true",
+        help="plain input()-based prompts, without prompt_toolkit",
+    )
+    parser.add_argument("--no-banner", action="store_true", help="do not show the banner")
+    parser.add_argument(
+        "--config",
+        dest="assignments",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="set a configuration key (repeatable), e.g. --config shell.xmode=Plain",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="skip the config file and startup files"
+    )
+    parser.add_argument(
+        "--colors",
+        action="store_true",
+        help="keep colours even when stdout is not a terminal (--colors=SCHEME sets the scheme)",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a Python file to run")
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments for FILE or MODULE")
+    return parser
+
+
+def _split_module(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Everything after ``-m MODULE`` belongs to the module, as with ``python -m``."""
+    takes_value = {"-c", "--config"}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            break
+        if arg in takes_value:
+            i += 2
+            continue
+        if arg == "-m" and i + 1 < len(argv):
+            return argv[: i + 2], argv[i + 2 :]
+        if arg.startswith("-m") and len(arg) > 2 and not arg.startswith("--"):
+            return argv[: i + 1], argv[i + 1 :]
+        if not arg.startswith("-"):
+            break
+        i += 1
+    return argv, []
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """``--colors=SCHEME`` (IPython's spelling) becomes ``--config shell.colors=SCHEME --colors``."""
+    out: list[str] = []
+    for arg in argv:
+        if arg.startswith("--colors=") or arg.startswith("--theme="):
+            out += ["--config", "shell.colors=" + arg.split("=", 1)[1], "--colors"]
+        else:
+            out.append(arg)
+    return out
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    head, module_args = _split_module(list(argv))
+    opts = build_parser().parse_args(_normalise(head))
+    if opts.module is not None:
+        opts.args = module_args + (opts.args or [])
+    return opts
+
+
+def _version() -> str:
+    from . import __version__
+
+    return str(__version__)
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _build_config(opts: argparse.Namespace, paths: Any) -> Any:
+    """The configuration: defaults, the config file (unless ``--quick``), ``--config``.
+
+    A broken config file is reported in one line and ignored; a bad
+    ``--config`` raises ``ConfigError`` worded for the command line.
+    """
+    from .config import ShellConfig
+    from .errors import ConfigError
+
+    config = ShellConfig()
+    if not opts.quick:
+        try:
+            config.load_file(paths.config_file)
+        except ConfigError as e:
+            print(f"{PROG}: warning: {e}; using the defaults", file=sys.stderr)
+            config = ShellConfig()
+    for text in opts.assignments:
+        try:
+            config.apply_assignment(text)
+        except ConfigError as e:
+            # "shell.automagic: expected bool..." -> "--config shell.automagic=maybe: expected bool..."
+            message = str(e)
+            head, sep, rest = message.partition(": ")
+            if sep and " " not in head:
+                message = rest
+            raise ConfigError(f"--config {text}: {message}") from None
+    if opts.no_banner:
+        config.set("shell.banner", False)
+    return config
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``ipython``; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        opts = parse_args(argv)
+    except SystemExit as e:  # argparse: --help (0) or a usage error (2, already printed)
+        return e.code if isinstance(e.code, int) else 2
+    if opts.version:
+        print(_version())
+        return 0
+    if opts.file is not None and opts.code is None and opts.module is None:
+        if not os.path.exists(opts.file):
+            return _fail(f"file not found: {opts.file}")
+    from .errors import ConfigError
+    from .paths import ShellPaths
+
+    paths = ShellPaths.from_env()
+    try:
+        config = _build_config(opts, paths)
+    except ConfigError as e:
+        return _fail(str(e))
+
+    return _run(opts, config, paths)
+
+
+def _exit_status(exc: SystemExit) -> int:
+    """The status ``sys.exit(code)`` means, as the interpreter reads it."""
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _run_code(shell: Any, opts: argparse.Namespace) -> int:
+    """``-c CODE``: status 1 when the cell raised (IPython's), 0 otherwise."""
+    extra = ([opts.file] if opts.file is not None else []) + list(opts.args or [])
+    sys.argv = ["-c", *extra]
+    try:
+        result = shell.run_cell(opts.code, store_history=True)
+    except SystemExit:
+        return 1
+    return 0 if result.success else 1
+
+
+def _run_module(shell: Any, opts: argparse.Namespace) -> int:
+    """``-m MODULE [args]``: run it as ``__main__``; its globals join the namespace."""
+    import importlib.util
+    import runpy
+
+    try:
+        found = importlib.util.find_spec(opts.module)
+    except (ImportError, ValueError):
+        found = None
+    if found is None:
+        print(f"{PROG}: error: No module named {opts.module!r}", file=sys.stderr)
+        return 1
+    sys.argv = [opts.module, *(opts.args or [])]
+    try:
+        module_ns = runpy.run_module(opts.module, run_name="__main__", alter_sys=True)
+    except SystemExit as e:
+        return _exit_status(e)
+    except Exception:
+        shell.showtraceback()
+        return 1
+    shell.user_ns.update({k: v for k, v in module_ns.items() if not k.startswith("__")})
+    return 0
+
+
+def _run_file(shell: Any, opts: argparse.Namespace) -> int:
+    """``FILE [args]``, through ``%run``: 1 if it raised, its own status on ``sys.exit``."""
+    import shlex
+
+    line = " ".join(shlex.quote(a) for a in [opts.file, *(opts.args or [])])
+    before = getattr(sys, "last_value", None)
+    try:
+        shell.run_line_magic("run", line)
+    except SystemExit as e:
+        return _exit_status(e)
+    except Exception:
+        shell.showtraceback()
+        return 1
+    after = getattr(sys, "last_value", None)
+    if after is before:
+        return 0
+    return _exit_status(after) if isinstance(after, SystemExit) else 1
+
+
+def _interact(shell: Any, config: Any, opts: argparse.Namespace) -> int:
+    """The terminal: prompt_toolkit on a real terminal, line mode otherwise."""
+    from .terminal.inprocess import InProcessBackend
+    from .terminal.session import TerminalOptions
+
+    backend = InProcessBackend(shell)
+    stdin_tty, stdout_tty = sys.stdin.isatty(), sys.stdout.isatty()
+    options = TerminalOptions.from_config(config, colors=stdout_tty or opts.colors)
+    if stdin_tty and stdout_tty and not opts.simple_prompt:
+        from .terminal.app import run_prompt_toolkit
+
+        return run_prompt_toolkit(backend, options)
+    from .terminal.simple import run_line_mode
+
+    return run_line_mode(backend, options=options, interactive=stdin_tty)
+
+
+def _run(opts: argparse.Namespace, config: Any, paths: Any) -> int:
+    """Build the shell, run what the options ask for, end the shell; the exit status."""
+    from ._current import set_current
+    from .output import TerminalSink
+    from .shell import InteractiveShell
+
+    shell = InteractiveShell(config=config, paths=paths, output=TerminalSink(config["prompts.out"]))
+    set_current(shell)
+    if not opts.colors and not sys.stdout.isatty():
+        shell.traceback_formatter.colors = "NoColor"
+    status = 0
+    try:
+        if not opts.quick:
+            shell.run_startup()
+        if opts.code is not None:
+            status = _run_code(shell, opts)
+        elif opts.module is not None:
+            status = _run_module(shell, opts)
+        elif opts.file is not None:
+            status = _run_file(shell, opts)
+        ran_something = opts.code is not None or opts.module is not None or opts.file is not None
+        if (opts.interactive or not ran_something) and not getattr(shell, "exit_now", False):
+            status = _interact(shell, config, opts)
+    finally:
+        shell.atexit_operations()
+    return status

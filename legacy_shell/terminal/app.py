@@ -1,0 +1,105 @@
+"""The prompt_toolkit terminal: IPython's prompt over any ``Backend``.
+
+``In [n]:`` prompts with a right-aligned ``...:`` continuation, multi-line
+editing where Enter submits once ``is_complete`` says so, syntax highlighting,
+a threaded completion menu, history across sessions with up-arrow and Ctrl-R,
+Ctrl-C to drop the line, Ctrl-D (or ``exit``) to leave. Running code is not
+this module's business: it hands each cell to :func:`.session.run_code`, so the
+in-process shell and a kernel client behave alike under it.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .backend import Backend
+from .session import ConsoleHandler, TerminalOptions, ask_exit_confirmation, run_code
+
+__all__ = ["TerminalApp", "run_prompt_toolkit"]
+
+
+class TerminalApp:
+    """One interactive session: a ``PromptSession`` built from a backend and options."""
+
+    def __init__(self, backend: Backend, options: TerminalOptions) -> None:
+        self.backend = backend
+        self.options = options
+        self.handler = ConsoleHandler(options)
+        self.session = self._build_session()
+
+    def _build_session(self) -> Any:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.completion import ThreadedCompleter
+        from prompt_toolkit.enums import EditingMode
+        from prompt_toolkit.shortcuts import CompleteStyle
+
+        from .ptparts import BackendCompleter, BackendHistory, PromptParts, key_bindings
+
+        parts = PromptParts(self.backend, self.options)
+        lexer = None
+        if self.options.highlight and self.options.colors:
+            from prompt_toolkit.lexers import PygmentsLexer
+            from pygments.lexers.python import PythonLexer
+
+            lexer = PygmentsLexer(PythonLexer)
+        mode = EditingMode.VI if self.options.editing_mode == "vi" else EditingMode.EMACS
+        return PromptSession(
+            message=parts.message,
+            prompt_continuation=parts.continuation,
+            multiline=True,
+            history=BackendHistory(self.backend, self.options.history_length),
+            completer=ThreadedCompleter(BackendCompleter(self.backend)),
+            complete_while_typing=False,
+            complete_style=CompleteStyle.MULTI_COLUMN,
+            lexer=lexer,
+            style=parts.style(),
+            include_default_pygments_style=self.options.colors,
+            key_bindings=key_bindings(self.backend, self.options),
+            editing_mode=mode,
+            enable_history_search=False,
+            tempfile_suffix=".py",
+        )
+
+    def read_cell(self, default: str = "") -> str:
+        """One cell from the prompt; ``KeyboardInterrupt``/``EOFError`` as prompt_toolkit raises."""
+        return str(self.session.prompt(default=default))
+
+    def confirm_exit(self) -> bool:
+        return not self.options.confirm_exit or ask_exit_confirmation(input)
+
+    def run(self) -> int:
+        """The read-run loop; returns the exit status."""
+        out = sys.stdout
+        if self.options.banner:
+            out.write(self.backend.banner())
+        next_input = ""
+        while True:
+            self.backend.pre_prompt()
+            out.write("\n")  # IPython's separate_in: a blank line before each prompt
+            out.flush()
+            try:
+                code = self.read_cell(next_input)
+            except KeyboardInterrupt:
+                next_input = ""
+                continue
+            except EOFError:
+                next_input = ""
+                if self.confirm_exit():
+                    break
+                continue
+            next_input = ""
+            if not code.strip():
+                continue
+            outcome = run_code(self.backend, code, self.handler, out)
+            if outcome.next_input is not None:
+                next_input = outcome.next_input
+            if outcome.exit_requested:
+                break
+        self.backend.shutdown()
+        return 0
+
+
+def run_prompt_toolkit(backend: Backend, options: TerminalOptions) -> int:
+    """Run the prompt_toolkit terminal over ``backend`` until the user leaves."""
+    return TerminalApp(backend, options).run()
