@@ -32,8 +32,11 @@ def main(pytest_args: list[str]) -> int:
     env = dict(os.environ)
     env["COVERAGE_PROCESS_START"] = str(ROOT / "pyproject.toml")
     subprocess.call([str(BIN / "coverage"), "erase"], cwd=ROOT)
-    code = run("pytest (under coverage)",
-               [str(BIN / "coverage"), "run", "-m", "pytest", "-p", "no:cacheprovider", *pytest_args], env)
+    code = run(
+        "pytest (under coverage)",
+        [str(BIN / "coverage"), "run", "-m", "pytest", "-p", "no:cacheprovider", *pytest_args],
+        env,
+    )
     if code not in (0,):
         failures.append(f"pytest (exit {code})")
     subprocess.call([str(BIN / "coverage"), "combine", "-q"], cwd=ROOT)

@@ -50,6 +50,11 @@ __all__ = ["__version__", *sorted(_EXPORTS)]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "display":
+        # the module is callable (calling it calls display()), so both
+        # ``from legacy_shell import display; display(x)`` and
+        # ``legacy_shell.display.HTML`` work whatever was imported first
+        return importlib.import_module(".display", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'legacy_shell' has no attribute {name!r}")

@@ -163,9 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if opts.version:
         print(_version())
         return 0
-    if opts.file is not None and opts.code is None and opts.module is None:
-        if not os.path.exists(opts.file):
-            return _fail(f"file not found: {opts.file}")
+    runs_file = opts.file is not None and opts.code is None and opts.module is None
+    if runs_file and not os.path.exists(opts.file):
+        return _fail(f"file not found: {opts.file}")
     from .errors import ConfigError
     from .paths import ShellPaths
 

@@ -23,28 +23,27 @@ from typing import Any
 
 from .completers.base import Completion, Context
 from .completers.jedi_source import CompletionSource, JediSource
-from .completers.magics import magic_argument_completions, magic_name_completions
-from .completers.modules import import_completions
-from .completers.paths import path_completions
-from .completers.python import (
-    attribute_completions,
-    dict_key_completions,
-    name_completions,
-    string_state,
-)
 
 __all__ = ["Completer", "Completion", "CompletionSource", "JediSource"]
 
 _SHELL_ESCAPE = re.compile(r"^\s*!")
 _TOKEN = re.compile(r"[\w.%]*$")
 
-#: completers that, when they recognise the context, give the whole answer
-_EXCLUSIVE: tuple[Callable[[Context], list[Completion] | None], ...] = (
-    magic_name_completions,
-    magic_argument_completions,
-    import_completions,
-    dict_key_completions,
-)
+
+def _exclusive_completers() -> tuple[Callable[[Context], list[Completion] | None], ...]:
+    """Completers that, when they recognise the context, give the whole answer.
+
+    Imported on first completion, not at shell start-up."""
+    from .completers.magics import magic_argument_completions, magic_name_completions
+    from .completers.modules import import_completions
+    from .completers.python import dict_key_completions
+
+    return (
+        magic_name_completions,
+        magic_argument_completions,
+        import_completions,
+        dict_key_completions,
+    )
 
 
 def _import_jedi() -> None:
@@ -74,6 +73,8 @@ class Completer:
         results = self._exclusive(ctx)
         if results is not None:
             return self._finish(results, bare=False)
+        from .completers.python import attribute_completions, name_completions
+
         deadline = time.monotonic() + self._timeout()
         pending = self._start_jedi(code, cursor) if self._jedi_enabled() else None
         attributes = attribute_completions(ctx)
@@ -124,7 +125,10 @@ class Completer:
 
     def _exclusive(self, ctx: Context) -> list[Completion] | None:
         """The answer of a context that is not plain Python (no jedi for these)."""
-        for completer in _EXCLUSIVE:
+        from .completers.paths import path_completions
+        from .completers.python import string_state
+
+        for completer in _exclusive_completers():
             results = completer(ctx)
             if results is not None:
                 return results

@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["ConfigKey", "ShellConfig", "KEYS"]
+__all__ = ["KEYS", "ConfigKey", "ShellConfig"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,12 @@ class ConfigKey:
 
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("shell.automagic", bool, True, "Call line magics without the % prefix."),
-    ConfigKey("shell.xmode", str, "Context", "Traceback mode.", ("Plain", "Context", "Verbose", "Minimal")),
-    ConfigKey("shell.colors", str, "Neutral", "Colour scheme.", ("Neutral", "Linux", "LightBG", "NoColor")),
+    ConfigKey(
+        "shell.xmode", str, "Context", "Traceback mode.", ("Plain", "Context", "Verbose", "Minimal")
+    ),
+    ConfigKey(
+        "shell.colors", str, "Neutral", "Colour scheme.", ("Neutral", "Linux", "LightBG", "NoColor")
+    ),
     ConfigKey("shell.pdb", bool, False, "Start the debugger after an uncaught exception."),
     ConfigKey("shell.extensions", list, [], "Extensions to load at start."),
     ConfigKey("shell.exec_lines", list, [], "Lines of code to run at start."),
@@ -49,7 +53,12 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("terminal.autoindent", bool, True, "Indent the next line of a block automatically."),
     ConfigKey("terminal.editing_mode", str, "emacs", "Key bindings.", ("emacs", "vi")),
     ConfigKey("prompts.in", str, "In [{count}]: ", "Input prompt; {count} is the execution count."),
-    ConfigKey("prompts.continuation", str, "...: ", "Continuation prompt (right-aligned to the input prompt)."),
+    ConfigKey(
+        "prompts.continuation",
+        str,
+        "...: ",
+        "Continuation prompt (right-aligned to the input prompt).",
+    ),
     ConfigKey("prompts.out", str, "Out[{count}]: ", "Result prompt."),
 )
 
@@ -101,14 +110,22 @@ def _convert(spec: ConfigKey, value: Any) -> Any:
         value = float(value)
     if spec.type is list and isinstance(value, tuple):
         value = list(value)
-    if isinstance(value, str) and spec.type is str and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+    if (
+        isinstance(value, str)
+        and spec.type is str
+        and len(value) >= 2
+        and value[0] == value[-1]
+        and value[0] in "'\""
+    ):
         value = value[1:-1]
     if not isinstance(value, spec.type) or (spec.type is int and isinstance(value, bool)):
         raise ConfigError(f"{spec.name}: expected {expected}, got {type(value).__name__} {value!r}")
     if spec.choices:
         match = [c for c in spec.choices if str(c).lower() == str(value).strip().lower()]
         if not match:
-            raise ConfigError(f"{spec.name}: expected one of {', '.join(map(str, spec.choices))}, got {value!r}")
+            raise ConfigError(
+                f"{spec.name}: expected one of {', '.join(map(str, spec.choices))}, got {value!r}"
+            )
         value = match[0]
     return value
 
@@ -118,8 +135,9 @@ class ShellConfig:
 
     def __init__(self, values: dict[str, Any] | None = None) -> None:
         self._specs = {k.name: k for k in KEYS}
-        self._values: dict[str, Any] = {k.name: (list(k.default) if isinstance(k.default, list) else k.default)
-                                        for k in KEYS}
+        self._values: dict[str, Any] = {
+            k.name: (list(k.default) if isinstance(k.default, list) else k.default) for k in KEYS
+        }
         self._observers: list[Callable[[str, Any], None]] = []
         for key, value in (values or {}).items():
             self.set(key, value)
@@ -130,7 +148,9 @@ class ShellConfig:
         try:
             return self._specs[name]
         except KeyError:
-            raise ConfigError(f"Unknown configuration key {key!r}; see %config for the list") from None
+            raise ConfigError(
+                f"Unknown configuration key {key!r}; see %config for the list"
+            ) from None
 
     def __getitem__(self, key: str) -> Any:
         return self._values[self.spec(key).name]
@@ -194,5 +214,7 @@ class ShellConfig:
     def describe(self) -> str:
         lines = []
         for spec in KEYS:
-            lines.append(f"{spec.name} = {self._values[spec.name]!r}  ({spec.type.__name__}) {spec.help}")
+            lines.append(
+                f"{spec.name} = {self._values[spec.name]!r}  ({spec.type.__name__}) {spec.help}"
+            )
         return "\n".join(lines)

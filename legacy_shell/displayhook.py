@@ -53,7 +53,8 @@ class DisplayHook:
         data, metadata = self.shell.display_formatter.format(result)
         if not data:
             return
-        self.shell.history_manager.store_output(count, str(data.get("text/plain", "")))
+        if self.shell.storing_history:
+            self.shell.history_manager.store_output(count, str(data.get("text/plain", "")))
         self.shell.output.execute_result(count, data, metadata)
 
     def update_user_ns(self, result: Any, count: int) -> None:

@@ -6,7 +6,7 @@ printed as one line, no traceback) from a fault in the shell itself.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "ShellError", "UsageError", "ExtensionError", "HistoryError"]
+__all__ = ["ConfigError", "ExtensionError", "HistoryError", "ShellError", "UsageError"]
 
 
 class ShellError(Exception):

@@ -51,7 +51,9 @@ class EventManager:
         try:
             callbacks.remove(function)
         except ValueError:
-            raise ValueError(f"Function {function!r} is not registered as a {event} callback") from None
+            raise ValueError(
+                f"Function {function!r} is not registered as a {event} callback"
+            ) from None
 
     def trigger(self, event: str, *args: Any, **kwargs: Any) -> None:
         """Call every callback of ``event``; report and survive their exceptions."""

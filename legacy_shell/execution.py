@@ -8,8 +8,8 @@ statement runs in ``exec`` mode. Top-level ``await`` is compiled with
 """
 
 from __future__ import annotations
-
 import __future__
+
 import ast
 import inspect
 import io
@@ -33,8 +33,14 @@ def ends_with_semicolon(source: str) -> bool:
     last = None
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER,
-                            tokenize.INDENT, tokenize.DEDENT):
+            if tok.type in (
+                tokenize.COMMENT,
+                tokenize.NL,
+                tokenize.NEWLINE,
+                tokenize.ENDMARKER,
+                tokenize.INDENT,
+                tokenize.DEDENT,
+            ):
                 continue
             last = tok
     except (tokenize.TokenError, SyntaxError):
@@ -52,13 +58,22 @@ class CellRunner:
     # -- compiling -------------------------------------------------------------------
     def parse(self, source: str, filename: str) -> ast.Module:
         """Parse ``source``; raises ``SyntaxError`` with ``filename`` set."""
-        tree = compile(source, filename, "exec", ast.PyCF_ONLY_AST | _PYCF_TOP_LEVEL_AWAIT | self.flags,
-                       dont_inherit=True)
+        tree = compile(
+            source,
+            filename,
+            "exec",
+            ast.PyCF_ONLY_AST | _PYCF_TOP_LEVEL_AWAIT | self.flags,
+            dont_inherit=True,
+        )
         assert isinstance(tree, ast.Module)
         return tree
 
-    def apply_transformers(self, tree: ast.Module, transformers: list[Any],
-                           report: Callable[[Any, BaseException], None]) -> ast.Module:
+    def apply_transformers(
+        self,
+        tree: ast.Module,
+        transformers: list[Any],
+        report: Callable[[Any, BaseException], None],
+    ) -> ast.Module:
         """Run each ``ast.NodeTransformer``; a failing one is reported and removed."""
         for transformer in list(transformers):
             try:
@@ -75,7 +90,9 @@ class CellRunner:
         self.flags |= code.co_flags & _FUTURE_FLAGS
         return code
 
-    def code_objects(self, tree: ast.Module, filename: str, interactive: bool) -> Iterator[CodeType]:
+    def code_objects(
+        self, tree: ast.Module, filename: str, interactive: bool
+    ) -> Iterator[CodeType]:
         """One code object per top-level statement; the last expression in ``single`` mode."""
         body = tree.body
         for i, node in enumerate(body):

@@ -15,10 +15,14 @@ from collections.abc import Callable
 
 __all__ = ["InputTransformer", "leading_indent"]
 
-_HELP_END = re.compile(r"^(?P<lead>\s*)(?P<obj>%{0,2}[A-Za-z_][\w.]*(?:\[[^\]]*\])?)(?P<q>\?\??)\s*$")
+_HELP_END = re.compile(
+    r"^(?P<lead>\s*)(?P<obj>%{0,2}[A-Za-z_][\w.]*(?:\[[^\]]*\])?)(?P<q>\?\??)\s*$"
+)
 _HELP_START = re.compile(r"^(?P<lead>\s*)(?P<q>\?\??)\s*(?P<obj>%{0,2}[\w.]+(?:\[[^\]]*\])?)\s*$")
 _ASSIGN_SYS = re.compile(r"^(?P<lead>\s*)(?P<lhs>[\w.\[\]'\", ]+?)\s*=\s*!(?P<cmd>.*)$")
-_ASSIGN_MAGIC = re.compile(r"^(?P<lead>\s*)(?P<lhs>[\w.\[\]'\", ]+?)\s*=\s*%(?P<name>\w+)\s?(?P<args>.*)$")
+_ASSIGN_MAGIC = re.compile(
+    r"^(?P<lead>\s*)(?P<lhs>[\w.\[\]'\", ]+?)\s*=\s*%(?P<name>\w+)\s?(?P<args>.*)$"
+)
 _MAGIC = re.compile(r"^(?P<lead>\s*)%(?P<name>[A-Za-z_]\w*)\s?(?P<args>.*)$")
 _AUTOMAGIC = re.compile(r"^(?P<lead>\s*)(?P<name>[A-Za-z_]\w*)(?P<rest>(?:\s+.*)?)$")
 _CLASSIC_PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
@@ -99,8 +103,10 @@ class InputTransformer:
             return f"{lead}{m.group('lhs')} = get_ipython().getoutput({m.group('cmd').strip()!r})"
         m = _ASSIGN_MAGIC.match(line)
         if m:
-            return (f"{lead}{m.group('lhs')} = get_ipython().run_line_magic("
-                    f"{m.group('name')!r}, {m.group('args').rstrip()!r})")
+            return (
+                f"{lead}{m.group('lhs')} = get_ipython().run_line_magic("
+                f"{m.group('name')!r}, {m.group('args').rstrip()!r})"
+            )
         m = _AUTOMAGIC.match(line)
         if m and self._automagic_applies(m.group("name"), m.group("rest")):
             return f"{lead}get_ipython().run_line_magic({m.group('name')!r}, {m.group('rest').strip()!r})"

@@ -137,8 +137,14 @@ class Magics:
         print((func.__doc__ or "").strip())
 
     def parse_options(
-        self, arg_str: str, opt_str: str, *long_opts: str, mode: str = "string",
-        list_all: bool = False, posix: bool = True, strict: bool = True,
+        self,
+        arg_str: str,
+        opt_str: str,
+        *long_opts: str,
+        mode: str = "string",
+        list_all: bool = False,
+        posix: bool = True,
+        strict: bool = True,
     ) -> tuple[Struct, Any]:
         """Parse ``getopt``-style options as IPython's magics do.
 
@@ -204,7 +210,9 @@ class MagicsManager:
         for kind in kinds:
             self.magics[kind][name] = func
 
-    def register_alias(self, alias: str, magic_name: str, magic_kind: str = "line", params: str | None = None) -> None:
+    def register_alias(
+        self, alias: str, magic_name: str, magic_kind: str = "line", params: str | None = None
+    ) -> None:
         """Make ``%alias`` run ``%magic_name`` (with ``params`` prepended to its line)."""
         target = self.magics[magic_kind].get(magic_name)
         if target is None:
@@ -236,8 +244,11 @@ class MagicsManager:
         lines.append("  ".join(esc * 2 + n for n in sorted(self.magics["cell"])))
         lines.append("")
         state = "ON" if self.auto_magic else "OFF"
-        lines.append(f"Automagic is {state}, % prefix IS NOT needed for line magics." if self.auto_magic
-                     else f"Automagic is {state}, % prefix IS needed for line magics.")
+        lines.append(
+            f"Automagic is {state}, % prefix IS NOT needed for line magics."
+            if self.auto_magic
+            else f"Automagic is {state}, % prefix IS needed for line magics."
+        )
         return "\n".join(lines)
 
 

@@ -17,11 +17,16 @@ __all__ = ["OutputSink", "TerminalSink"]
 
 class OutputSink(Protocol):
     def display(
-        self, data: dict[str, Any], metadata: dict[str, Any], transient: dict[str, Any] | None = None,
+        self,
+        data: dict[str, Any],
+        metadata: dict[str, Any],
+        transient: dict[str, Any] | None = None,
         update: bool = False,
     ) -> None: ...
 
-    def execute_result(self, execution_count: int, data: dict[str, Any], metadata: dict[str, Any]) -> None: ...
+    def execute_result(
+        self, execution_count: int, data: dict[str, Any], metadata: dict[str, Any]
+    ) -> None: ...
 
     def error(self, ename: str, evalue: str, traceback: list[str]) -> None: ...
 

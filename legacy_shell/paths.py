@@ -36,7 +36,10 @@ class ShellPaths:
         if override:
             root = Path(override).expanduser()
             return cls(config_dir=root, data_dir=root)
-        return cls(config_dir=_xdg("XDG_CONFIG_HOME", ".config"), data_dir=_xdg("XDG_DATA_HOME", ".local/share"))
+        return cls(
+            config_dir=_xdg("XDG_CONFIG_HOME", ".config"),
+            data_dir=_xdg("XDG_DATA_HOME", ".local/share"),
+        )
 
     @property
     def config_file(self) -> Path:

@@ -36,10 +36,30 @@ from .slist import SList
 __all__ = ["InteractiveShell"]
 
 # Magics whose argument is Python code: never expand $var / {expr} in it.
-_NO_VAR_EXPAND = frozenset({
-    "time", "timeit", "prun", "debug", "pinfo", "pinfo2", "psearch", "pdef", "pdoc", "psource",
-    "pfile", "alias", "sx", "system", "config", "capture", "precision", "macro", "rerun", "recall",
-})
+_NO_VAR_EXPAND = frozenset(
+    {
+        "time",
+        "timeit",
+        "prun",
+        "debug",
+        "pinfo",
+        "pinfo2",
+        "psearch",
+        "pdef",
+        "pdoc",
+        "psource",
+        "pfile",
+        "alias",
+        "sx",
+        "system",
+        "config",
+        "capture",
+        "precision",
+        "macro",
+        "rerun",
+        "recall",
+    }
+)
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
@@ -65,7 +85,9 @@ class InteractiveShell:
 
         self.config = config if config is not None else ShellConfig()
         self.paths = paths if paths is not None else ShellPaths.from_env()
-        self.output: OutputSink = output if output is not None else TerminalSink(self.config["prompts.out"])
+        self.output: OutputSink = (
+            output if output is not None else TerminalSink(self.config["prompts.out"])
+        )
         self.execution_count = 1
         self.storing_history = False
         self.exit_now = False
@@ -81,7 +103,9 @@ class InteractiveShell:
         self.magics_manager.auto_magic = bool(self.config["shell.automagic"])
         self.input_transformer = InputTransformer(self._is_automagic)
         history_path = self.paths.history_file if self.config["history.enabled"] else None
-        self.history_manager = HistoryManager(history_path, enabled=bool(self.config["history.enabled"]))
+        self.history_manager = HistoryManager(
+            history_path, enabled=bool(self.config["history.enabled"])
+        )
         self.display_formatter = DisplayFormatter()
         self.displayhook = DisplayHook(self, cache_size=int(self.config["shell.cache_size"]))
         self.traceback_formatter = TracebackFormatter(
@@ -122,13 +146,25 @@ class InteractiveShell:
             "Out": hm.output_hist,
             "_oh": hm.output_hist,
             "_dh": [os.getcwd()],
-            "_": "", "__": "", "___": "", "_i": "", "_ii": "", "_iii": "",
+            "_": "",
+            "__": "",
+            "___": "",
+            "_i": "",
+            "_ii": "",
+            "_iii": "",
             "exit": ExitAutocall(self),
             "quit": ExitAutocall(self),
         }
         ns.update(initial)
         self.user_ns_hidden.update(initial)
-        for name in ("__name__", "__builtins__", "__doc__", "__package__", "__spec__", "__loader__"):
+        for name in (
+            "__name__",
+            "__builtins__",
+            "__doc__",
+            "__package__",
+            "__spec__",
+            "__loader__",
+        ):
             self.user_ns_hidden[name] = ns[name]
 
     def push(self, variables: Any, interactive: bool = True) -> None:
@@ -152,7 +188,9 @@ class InteractiveShell:
                 else:
                     raise NameError(f"name {name!r} is not defined in the caller's frame")
         else:
-            raise TypeError(f"push() takes a dict, a string of names or a list of names, not {type(variables).__name__}")
+            raise TypeError(
+                f"push() takes a dict, a string of names or a list of names, not {type(variables).__name__}"
+            )
         self.user_ns.update(values)
         if interactive:
             for name in values:
@@ -171,8 +209,11 @@ class InteractiveShell:
             self.execution_count = 1
         self.displayhook.flush()
         self.displayhook.last_result = None
-        keep = {k: v for k, v in self.user_ns.items() if k in self.user_ns_hidden and
-                self.user_ns_hidden[k] is v}
+        keep = {
+            k: v
+            for k, v in self.user_ns.items()
+            if k in self.user_ns_hidden and self.user_ns_hidden[k] is v
+        }
         self.user_ns.clear()
         self.user_ns.update(keep)
         self.user_ns_hidden = {k: v for k, v in self.user_ns_hidden.items() if k in keep}
@@ -254,7 +295,8 @@ class InteractiveShell:
         """Deprecated: ``magic("name args")``; use ``run_line_magic(name, args)``."""
         warnings.warn(
             "InteractiveShell.magic() is deprecated: use run_line_magic(name, line)",
-            DeprecationWarning, stacklevel=2,
+            DeprecationWarning,
+            stacklevel=2,
         )
         name, _, rest = arg_s.lstrip().lstrip("%").partition(" ")
         return self.run_line_magic(name, rest, _stack_depth=2)
@@ -274,8 +316,11 @@ class InteractiveShell:
     @contextmanager
     def builtin_trap(self) -> Iterator[None]:
         """Names the shell adds to ``builtins`` while it runs code, restored after."""
-        added = {"get_ipython": self.get_ipython, "__IPYTHON__": self.legacy,
-                 "ipmagic": self._ipmagic}
+        added = {
+            "get_ipython": self.get_ipython,
+            "__IPYTHON__": self.legacy,
+            "ipmagic": self._ipmagic,
+        }
         try:
             from .display import display
 
@@ -297,8 +342,12 @@ class InteractiveShell:
                     builtins.__dict__.pop(key, None)
 
     def run_cell(
-        self, raw_cell: str, store_history: bool = False, silent: bool = False,
-        shell_futures: bool = True, cell_id: str | None = None,
+        self,
+        raw_cell: str,
+        store_history: bool = False,
+        silent: bool = False,
+        shell_futures: bool = True,
+        cell_id: str | None = None,
     ) -> ExecutionResult:
         """Run a cell of IPython syntax, as typed at the prompt.
 
@@ -325,7 +374,9 @@ class InteractiveShell:
             self.events.trigger("post_run_cell", result)
         return result
 
-    def _run_cell(self, raw_cell: str, store_history: bool, silent: bool, result: ExecutionResult) -> None:
+    def _run_cell(
+        self, raw_cell: str, store_history: bool, silent: bool, result: ExecutionResult
+    ) -> None:
         count = self.execution_count
         result.execution_count = count if store_history else None
         try:
@@ -353,7 +404,9 @@ class InteractiveShell:
             self.showsyntaxerror(filename)
             result.error_before_exec = e
             return
-        tree = self.runner.apply_transformers(tree, self.ast_transformers, self._report_ast_transformer)
+        tree = self.runner.apply_transformers(
+            tree, self.ast_transformers, self._report_ast_transformer
+        )
         error = self._run_tree(tree, filename, interactive=not silent)
         result.error_in_exec = error
         result.result = self.displayhook.last_result if error is None else None
@@ -370,12 +423,15 @@ class InteractiveShell:
             except SystemExit as e:
                 self._remember_exception()
                 self.output.error(
-                    "SystemExit", str(e.code),
-                    ["An exception has occurred, use %tb to see the full traceback.\n",
-                     f"SystemExit: {'' if e.code is None else e.code}"],
+                    "SystemExit",
+                    str(e.code),
+                    [
+                        "An exception has occurred, use %tb to see the full traceback.\n",
+                        f"SystemExit: {'' if e.code is None else e.code}",
+                    ],
                 )
                 return e
-            except BaseException as e:  # noqa: BLE001 - the user's error, shown to the user
+            except BaseException as e:
                 self.showtraceback(tb_offset=1)
                 if self.call_pdb:
                     self.debugger(force=True)
@@ -383,7 +439,10 @@ class InteractiveShell:
         return None
 
     def _report_ast_transformer(self, transformer: Any, error: BaseException) -> None:
-        print(f"AST transformer {transformer!r} threw an error. It will be unregistered.", file=sys.stderr)
+        print(
+            f"AST transformer {transformer!r} threw an error. It will be unregistered.",
+            file=sys.stderr,
+        )
         print(f"  {type(error).__name__}: {error}", file=sys.stderr)
 
     def ex(self, cmd: str) -> None:
@@ -396,7 +455,9 @@ class InteractiveShell:
         with self.builtin_trap():
             return eval(expr, self.user_ns)
 
-    def safe_execfile(self, fname: str | Path, *where: dict[str, Any], raise_exceptions: bool = False) -> None:
+    def safe_execfile(
+        self, fname: str | Path, *where: dict[str, Any], raise_exceptions: bool = False
+    ) -> None:
         """Run a Python file in the given namespaces; errors are shown, not raised."""
         path = Path(fname).expanduser()
         glob = where[0] if where else self.user_ns
@@ -419,7 +480,7 @@ class InteractiveShell:
         except SystemExit as e:
             if e.code not in (None, 0) and raise_exceptions:
                 raise
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             if raise_exceptions:
                 raise
             self.showtraceback(tb_offset=1)
@@ -467,14 +528,19 @@ class InteractiveShell:
         if issubclass(etype, SyntaxError):
             lines = self.traceback_formatter.syntax_error(value)  # type: ignore[arg-type]
         else:
-            lines = self.traceback_formatter.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+            lines = self.traceback_formatter.structured_traceback(
+                etype, value, tb, tb_offset=tb_offset
+            )
         self.output.error(etype.__name__, str(value), lines)
 
     def showsyntaxerror(self, filename: str | None = None) -> None:
         """Show the pending ``SyntaxError`` with its line and a caret."""
-        etype, value, tb = self._remember_exception()
+        etype, value, _tb = self._remember_exception()
         if filename and isinstance(value, SyntaxError) and value.filename in (None, "<string>"):
             value.filename = filename
+        if not isinstance(value, SyntaxError):
+            self.showtraceback((etype, value, _tb))
+            return
         lines = self.traceback_formatter.syntax_error(value)
         self.output.error(etype.__name__, str(value), lines)
 
@@ -508,7 +574,9 @@ class InteractiveShell:
         self.exit_now = True
         self.output.ask_exit(keep_kernel)
 
-    def complete(self, text: str, line: str | None = None, cursor_pos: int | None = None) -> tuple[str, Sequence[str]]:
+    def complete(
+        self, text: str, line: str | None = None, cursor_pos: int | None = None
+    ) -> tuple[str, Sequence[str]]:
         """IPython's ``complete``: ``(matched_text, matches)``."""
         return self.completer.complete(text, line, cursor_pos)
 
@@ -520,12 +588,16 @@ class InteractiveShell:
         """The inspection of ``oname`` as a MIME bundle (for kernels)."""
         return self.inspector.mime(oname, detail_level)
 
-    def history(self, n: int = 10, raw: bool = True, output: bool = False) -> list[tuple[int, int, Any]]:
+    def history(
+        self, n: int = 10, raw: bool = True, output: bool = False
+    ) -> list[tuple[int, int, Any]]:
         """The last ``n`` history entries as ``(session, line, input)`` tuples."""
         return list(self.history_manager.get_tail(n, raw=raw, output=output, include_latest=True))
 
     # -- hooks and legacy ----------------------------------------------------------------
-    def set_hook(self, name: str, hook: Callable[..., Any], priority: int = 50, **kwargs: Any) -> None:
+    def set_hook(
+        self, name: str, hook: Callable[..., Any], priority: int = 50, **kwargs: Any
+    ) -> None:
         """Register an old-style hook: ``hook(shell, *args)`` (deprecated where IPython's is)."""
         from .hooks import deprecation_message
 

@@ -21,10 +21,12 @@ def load_extension_reporting(shell: InteractiveShell, name: str) -> bool:
     """Load extension ``name``; on failure print one message and return False."""
     try:
         status = shell.extension_manager.load_extension(name)
-    except Exception as e:  # noqa: BLE001 - the extension's fault, reported in one line
+    except Exception as e:
         shell._remember_exception()
-        print(f"Error loading extension {name!r}: {type(e).__name__}: {e} (%tb shows the traceback)",
-              file=sys.stderr)
+        print(
+            f"Error loading extension {name!r}: {type(e).__name__}: {e} (%tb shows the traceback)",
+            file=sys.stderr,
+        )
         return False
     if status == "no load function":
         print(f"The {name} module is not an IPython extension.", file=sys.stderr)

@@ -34,7 +34,7 @@ def var_expand(text: str, namespace: Mapping[str, Any]) -> str:
 
     def evaluate(expr: str, original: str) -> str:
         try:
-            return str(eval(expr, {}, dict(namespace)))  # noqa: S307 - the user's own namespace
+            return str(eval(expr, {}, dict(namespace)))
         except Exception:
             return original
 
@@ -64,16 +64,27 @@ def system(cmd: str) -> int:
     import subprocess
 
     if _has_fileno(sys.stdout) and _has_fileno(sys.stderr):
-        proc = subprocess.Popen(cmd, shell=True, executable=_shell(),
-                                stdout=sys.stdout.fileno(), stderr=sys.stderr.fileno())
+        proc = subprocess.Popen(
+            cmd,
+            shell=True,
+            executable=_shell(),
+            stdout=sys.stdout.fileno(),
+            stderr=sys.stderr.fileno(),
+        )
         try:
             return proc.wait()
         except KeyboardInterrupt:
             proc.terminate()
             proc.wait()
             raise
-    proc = subprocess.Popen(cmd, shell=True, executable=_shell(), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd,
+        shell=True,
+        executable=_shell(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.stdout is not None
     try:
         for raw in iter(proc.stdout.readline, b""):
@@ -93,8 +104,15 @@ def getoutput(cmd: str, split: bool = True) -> SList | str:
     import subprocess
 
     env = dict(os.environ)
-    done = subprocess.run(cmd, shell=True, executable=_shell(), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+    done = subprocess.run(
+        cmd,
+        shell=True,
+        executable=_shell(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
     text = done.stdout.decode(errors="replace")
     if not split:
         return text

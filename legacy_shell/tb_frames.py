@@ -35,6 +35,7 @@ _NAME = re.compile(r"[A-Za-z_]\w*")
 _STRING = re.compile(r"""("[^"\\]*(?:\\.[^"\\]*)*"|'[^'\\]*(?:\\.[^'\\]*)*')""")
 _CO_VARARGS = 0x04
 _CO_VARKEYWORDS = 0x08
+_CONTAINERS = (list, tuple, dict, set, frozenset, str, bytes)
 _SKIP_TYPES = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)
 
 
@@ -156,9 +157,20 @@ def location(filename: str, lineno: int | None) -> tuple[str, str]:
 
 
 def safe_repr(value: Any, limit: int = 200) -> str:
-    """``repr(value)``, shortened to ``limit`` characters; never raises."""
+    """``repr(value)``, shortened to ``limit`` characters; never raises.
+
+    Built-in containers go through ``reprlib`` so that a list of ten million
+    items is not printed in full only to be cut.
+    """
     try:
-        text = repr(value)
+        if type(value) in _CONTAINERS:
+            import reprlib
+
+            short = reprlib.Repr()
+            short.maxstring = short.maxother = limit
+            text = short.repr(value)
+        else:
+            text = repr(value)
     except Exception:
         try:
             text = f"<unprintable {type(value).__name__} object>"

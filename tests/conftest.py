@@ -24,7 +24,9 @@ from legacy_shell.shell import InteractiveShell
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test gets its own LEGACY_SHELL_DIR: no test touches the user's files."""
     home = tmp_path_factory.mktemp("shellhome")
     monkeypatch.setenv("LEGACY_SHELL_DIR", str(home))

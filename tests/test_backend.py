@@ -9,7 +9,7 @@ the ``shell`` fixture, through the same calls a kernel client would make.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import IO, Any, cast
 
 import pytest
 
@@ -111,6 +111,20 @@ class FakeBackend:
         self.count = 1
 
 
+class _ScriptedInput:
+    """Stdin whose ``readline`` returns the given strings ("" is an end of input, then more)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = iter(lines)
+
+    def readline(self) -> str:
+        return next(self.lines, "")
+
+
+def scripted_input(lines: list[str]) -> IO[str]:
+    return cast(IO[str], _ScriptedInput(lines))
+
+
 def run_lines(backend: Any, text: str, **kwargs: Any) -> str:
     out = io.StringIO()
     status = run_line_mode(backend, io.StringIO(text), out, TerminalOptions(colors=False), **kwargs)
@@ -194,15 +208,8 @@ def test_interactive_line_mode_shows_prompts_and_asks_before_leaving() -> None:
     backend = FakeBackend()
     # EOF at the prompt, "n" to the question, one more cell, EOF, then EOF at the question
     out = io.StringIO()
-    answers = iter(["", "n\n", "x = 1\n", "", ""])
-
-    class Scripted(io.StringIO):
-        def readline(self, *args: Any) -> str:
-            return next(answers, "")
-
-    status = run_line_mode(
-        backend, Scripted(), out, TerminalOptions(colors=False), interactive=True
-    )
+    stdin = scripted_input(["", "n\n", "x = 1\n", "", ""])
+    status = run_line_mode(backend, stdin, out, TerminalOptions(colors=False), interactive=True)
     text = out.getvalue()
     assert status == 0
     assert text.startswith("Fake backend\n\nIn [1]: ")
@@ -212,14 +219,9 @@ def test_interactive_line_mode_shows_prompts_and_asks_before_leaving() -> None:
 
 def test_interactive_line_mode_shows_the_continuation_prompt_right_aligned() -> None:
     out = io.StringIO()
-    lines = iter(["for i in x:\n", "    pass\n", "\n", ""])
-
-    class Scripted(io.StringIO):
-        def readline(self, *args: Any) -> str:
-            return next(lines, "")
-
+    stdin = scripted_input(["for i in x:\n", "    pass\n", "\n", ""])
     options = TerminalOptions(colors=False, banner=False, confirm_exit=False)
-    run_line_mode(FakeBackend(), Scripted(), out, options, interactive=True)
+    run_line_mode(FakeBackend(), stdin, out, options, interactive=True)
     assert "\nIn [1]:    ...:    ...: ran for" in out.getvalue()
 
 

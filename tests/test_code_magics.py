@@ -305,7 +305,9 @@ def test_edit_of_an_unknown_name(
     assert "can't be found as a variable or as a filename" in capfd.readouterr().out
 
 
-def test_edit_a_string_variable(shell: Any, editor: Path, capfd: pytest.CaptureFixture[str]) -> None:
+def test_edit_a_string_variable(
+    shell: Any, editor: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     shell.push({"code": "x = 1"})
     assert shell.run_line_magic("edit", "code") == 'x = 1\nprint("edited")\n'
     assert shell.user_ns["x"] == 1

@@ -47,7 +47,9 @@ def test_ipython_class_spellings_map_to_keys() -> None:
 
 def test_toml_file(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('[terminal]\nconfirm_exit = false\n[prompts]\nin = ">>> "\n[shell]\nextensions = ["x"]\n')
+    path.write_text(
+        '[terminal]\nconfirm_exit = false\n[prompts]\nin = ">>> "\n[shell]\nextensions = ["x"]\n'
+    )
     cfg = ShellConfig()
     cfg.load_file(path)
     assert cfg["terminal.confirm_exit"] is False
@@ -61,7 +63,7 @@ def test_bad_toml_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"config.toml: terminal.confirm_exit: expected bool"):
         ShellConfig().load_file(path)
     path.write_text("not toml [")
-    with pytest.raises(ConfigError, match="config.toml"):
+    with pytest.raises(ConfigError, match=r"config\.toml"):
         ShellConfig().load_file(path)
 
 

@@ -135,6 +135,11 @@ def test_time_of_a_statement_assigns_in_the_user_namespace_and_shows_no_result(
     assert "Out[" not in capsys.readouterr().out
 
 
+def test_a_trailing_semicolon_silences_the_time_result(shell, capsys) -> None:
+    assert shell.run_cell_magic("time", "", "x = 4\nx * 2;") is None
+    assert shell.run_line_magic("time", "3 + 4;") is None
+
+
 def test_time_cell_with_a_statement_on_the_magic_line_is_a_usage_error(shell) -> None:
     with pytest.raises(UsageError, match="Can't use statement directly after '%%time'"):
         shell.run_cell_magic("time", "x = 1", "y = 2")

@@ -18,12 +18,15 @@ def write(path, text):
 
 
 def test_load_unload_reload_extension(shell, ext_dir, capsys) -> None:
-    write(ext_dir / "ext_counter.py", """
+    write(
+        ext_dir / "ext_counter.py",
+        """
         def load_ipython_extension(ip):
             ip.user_ns["loads"] = ip.user_ns.get("loads", 0) + 1
         def unload_ipython_extension(ip):
             ip.user_ns["unloaded"] = True
-    """)
+    """,
+    )
     shell.run_line_magic("load_ext", "ext_counter")
     assert shell.user_ns["loads"] == 1
     shell.run_line_magic("load_ext", "ext_counter")
@@ -36,10 +39,13 @@ def test_load_unload_reload_extension(shell, ext_dir, capsys) -> None:
 
 
 def test_extension_that_raises_is_one_message_and_the_shell_goes_on(shell, ext_dir, capsys) -> None:
-    write(ext_dir / "ext_broken.py", """
+    write(
+        ext_dir / "ext_broken.py",
+        """
         def load_ipython_extension(ip):
             raise ValueError("cannot start")
-    """)
+    """,
+    )
     res = shell.run_cell("%load_ext ext_broken")
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -59,7 +65,9 @@ def test_module_without_load_function(shell, ext_dir, capsys) -> None:
     assert "not an IPython extension" in capsys.readouterr().err
 
 
-def test_startup_files_run_in_name_order_then_pythonstartup(shell, shell_home, tmp_path, monkeypatch) -> None:
+def test_startup_files_run_in_name_order_then_pythonstartup(
+    shell, shell_home, tmp_path, monkeypatch
+) -> None:
     startup = shell_home / "startup"
     startup.mkdir()
     (startup / "10-second.py").write_text("order.append('second')\n")
@@ -75,10 +83,13 @@ def test_startup_files_run_in_name_order_then_pythonstartup(shell, shell_home, t
 
 
 def test_extensions_from_config_load_at_startup(shell, ext_dir) -> None:
-    write(ext_dir / "ext_cfg.py", """
+    write(
+        ext_dir / "ext_cfg.py",
+        """
         def load_ipython_extension(ip):
             ip.push({"from_config": True})
-    """)
+    """,
+    )
     shell.config.set("shell.extensions", ["ext_cfg", "missing_ext_xyz"])
     shell.run_startup()
     assert shell.user_ns["from_config"] is True

@@ -30,7 +30,9 @@ def tf() -> InputTransformer:
         ("cd ..", "get_ipython().run_line_magic('cd', '..')\n"),
     ],
 )
-def test_line_syntax_becomes_calls_on_the_shell(tf: InputTransformer, cell: str, python: str) -> None:
+def test_line_syntax_becomes_calls_on_the_shell(
+    tf: InputTransformer, cell: str, python: str
+) -> None:
     assert tf.transform_cell(cell) == python
 
 
@@ -92,6 +94,7 @@ def test_pasted_prompts_are_stripped(tf: InputTransformer) -> None:
         ("", "complete", None),
     ],
 )
-def test_check_complete_as_the_kernel_protocol_wants(tf: InputTransformer, cell: str, status: str,
-                                                      indent: str | None) -> None:
+def test_check_complete_as_the_kernel_protocol_wants(
+    tf: InputTransformer, cell: str, status: str, indent: str | None
+) -> None:
     assert tf.check_complete(cell) == (status, indent)

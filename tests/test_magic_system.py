@@ -81,7 +81,9 @@ def test_needs_local_scope_gets_the_callers_locals(shell) -> None:
         return local_ns[line]
 
     shell.register_magic_function(peek)
-    shell.run_cell("def f():\n    secret = 41\n    found = %peek secret\n    return found\nvalue = f() + 1")
+    shell.run_cell(
+        "def f():\n    secret = 41\n    found = %peek secret\n    return found\nvalue = f() + 1"
+    )
     assert shell.user_ns["value"] == 42
 
 
@@ -125,7 +127,8 @@ def test_parse_options_getopt_style(shell) -> None:
     opts, args = m.parse_options("-n 3 -v file.py a b", "n:v")
     assert opts.n == "3" and "v" in opts
     assert args == "file.py a b"
-    opts, args = m.parse_options("-x", "n:", mode="list") if False else (None, None)
+    opts, args = m.parse_options("-n 1 a b", "n:", mode="list")
+    assert args == ["a", "b"]
     with pytest.raises(UsageError):
         m.parse_options("-x", "n:")
 
@@ -141,12 +144,49 @@ def test_builtin_magic_set_is_complete(shell) -> None:
     line = set(shell.magics_manager.magics["line"])
     cell = set(shell.magics_manager.magics["cell"])
     assert {
-        "time", "timeit", "who", "whos", "who_ls", "reset", "run", "load_ext", "unload_ext",
-        "reload_ext", "history", "pwd", "cd", "dhist", "env", "lsmagic", "magic", "load", "save",
-        "xmode", "precision", "automagic", "config", "alias", "debug", "pdb", "recall", "rerun",
-        "prun", "pip", "edit",
+        "time",
+        "timeit",
+        "who",
+        "whos",
+        "who_ls",
+        "reset",
+        "run",
+        "load_ext",
+        "unload_ext",
+        "reload_ext",
+        "history",
+        "pwd",
+        "cd",
+        "dhist",
+        "env",
+        "lsmagic",
+        "magic",
+        "load",
+        "save",
+        "xmode",
+        "precision",
+        "automagic",
+        "config",
+        "alias",
+        "debug",
+        "pdb",
+        "recall",
+        "rerun",
+        "prun",
+        "pip",
+        "edit",
     } <= line
-    assert {"time", "timeit", "writefile", "capture", "bash", "sh", "script", "html", "markdown"} <= cell
+    assert {
+        "time",
+        "timeit",
+        "writefile",
+        "capture",
+        "bash",
+        "sh",
+        "script",
+        "html",
+        "markdown",
+    } <= cell
 
 
 def test_config_magic_shows_and_sets(shell, capsys) -> None:
@@ -166,6 +206,7 @@ def test_push_takes_a_dict_or_names_from_the_callers_frame(shell) -> None:
     shell.push("b c")
     d = 4
     shell.push(["d"])
+    assert (b, c, d) == (2, 3, 4)
     assert [shell.user_ns[k] for k in "abcd"] == [1, 2, 3, 4]
     shell.push({"hidden": 5}, interactive=False)
     assert "hidden" in shell.user_ns_hidden

@@ -202,6 +202,14 @@ def test_run_p_profiles_the_script(shell, capsys, tmp_path: Path) -> None:
     assert shell.user_ns["profiled_total"] == 45
 
 
+def test_run_p_takes_the_profiler_options(shell, capsys, tmp_path: Path) -> None:
+    script = write(tmp_path / "prof_q.py", "x = sum(range(10))\n")
+    report = tmp_path / "report.txt"
+    shell.run_line_magic("run", f"-p -q -s cumulative -T {report} {script}")
+    assert "Ordered by: cumulative time" in report.read_text()
+    assert "function calls" not in capsys.readouterr().out
+
+
 def test_run_m_runs_a_module_as_main(shell, capsys, tmp_path: Path) -> None:
     write(
         tmp_path / "runnable_mod_for_run.py",

@@ -14,9 +14,8 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pexpect
 import pytest
-
-pexpect = pytest.importorskip("pexpect")
 
 pytestmark = pytest.mark.pty
 
@@ -30,7 +29,7 @@ def screen(text: str) -> str:
     return _ESCAPES.join(re.escape(ch) for ch in text)
 
 
-Spawn = Callable[..., "pexpect.spawn"]
+Spawn = Callable[..., pexpect.spawn]
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ h(Bad(), "x" * 1000)
     assert "in h(obj=<unprintable Bad object>, big='xxx" in text
     assert "        obj = <unprintable Bad object>" in text
     big_line = next(line for line in text.splitlines() if line.startswith("        big = "))
-    assert big_line.endswith("...") and len(big_line) < 250
+    assert "..." in big_line and len(big_line) < 250
     assert text.endswith("TypeError: unsupported operand type(s) for +: 'Bad' and 'str'")
 
 
@@ -396,3 +396,9 @@ def test_verbose_through_the_shell_shows_values(shell, capsys):
     out = capsys.readouterr().out
     assert "in f(x=7)" in out and "        y = [7, 7]" in out
     assert out.rstrip().endswith("IndexError: list index out of range")
+
+
+def test_verbose_mode_keeps_huge_containers_short():
+    source = "def k(items):\n    return items[10**8]\n\nk(list(range(10**6)))\n"
+    text = fmt(raise_in_cell(source), mode="Verbose")
+    assert "items = [0, 1, 2, 3, 4, 5, ...]" in text

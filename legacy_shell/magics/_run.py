@@ -179,7 +179,8 @@ class ScriptRunner:
             error = debugger.set_break(*breakpoint)
             if error:
                 raise UsageError(f"%run -b: {error}")
-            print(f"Breakpoint at {breakpoint[0]}:{breakpoint[1]}")
+            number = debugger.get_breaks(*breakpoint)[-1].number
+            print(f"Breakpoint {number} at {breakpoint[0]}:{breakpoint[1]}")
         debugger._wait_for_mainpyfile = True
         debugger.mainpyfile = debugger.canonic(script)
         print(f"NOTE: Enter 'c' at the {debugger.prompt.strip()} prompt to continue execution.")

@@ -16,8 +16,8 @@ from ..errors import UsageError
 
 __all__ = ["RUN_OPTIONS", "RunRequest", "find_script", "parse_run_line", "split_args"]
 
-#: getopt letters of ``%run`` (the profiler's ``-D -l -r -s -T`` included, for ``-p``).
-RUN_OPTIONS = "nidtN:b:pD:l:rs:T:em:G"
+#: getopt letters of ``%run`` (the profiler's ``-D -l -r -s -T -q`` included, for ``-p``).
+RUN_OPTIONS = "nidtN:b:pD:l:rs:T:qem:G"
 
 
 @dataclass

@@ -69,7 +69,9 @@ class BasicMagics(Magics):
         else:
             raise UsageError(f"%automagic takes on, off or nothing, not {parameter_s.strip()!r}")
         self.shell.config.set("shell.automagic", value)
-        print(f"\nAutomagic is {'ON' if value else 'OFF'}, % prefix IS {'NOT ' if value else ''}needed for line magics.")
+        print(
+            f"\nAutomagic is {'ON' if value else 'OFF'}, % prefix IS {'NOT ' if value else ''}needed for line magics."
+        )
 
     @line_magic
     def config(self, parameter_s: str = "") -> None:
@@ -106,7 +108,9 @@ class BasicMagics(Magics):
 
         name = self._ext_name(module_str, "load_ext")
         if name in self.shell.extension_manager.loaded:
-            print(f"The {name} extension is already loaded. To reload it, use:\n  %reload_ext {name}")
+            print(
+                f"The {name} extension is already loaded. To reload it, use:\n  %reload_ext {name}"
+            )
             return
         try:
             load_extension_reporting(self.shell, name)
@@ -131,6 +135,6 @@ class BasicMagics(Magics):
             self.shell.extension_manager.reload_extension(name)
         except ExtensionError as e:
             raise UsageError(str(e)) from None
-        except Exception as e:  # noqa: BLE001 - the extension's fault
+        except Exception as e:
             self.shell._remember_exception()
             print(f"Error reloading extension {name!r}: {type(e).__name__}: {e}")

@@ -135,6 +135,9 @@ class ExecutionMagics(Magics):
             etype, value, tb = failure
             self.shell.showtraceback((etype, value, trim_traceback(tb, _TIMED_FILES)))
             return None
+        source = cell if cell is not None else stmt
+        if source.rstrip().endswith(";"):  # a trailing ";" silences the result, as in a cell
+            return None
         return result
 
     @no_var_expand

@@ -33,7 +33,9 @@ class OSMagics(Magics):
         super().__init__(shell=shell, **kwargs)
         #: The stack of ``%pushd`` / ``%popd``, top first.
         self.dir_stack: list[str] = []
-        self.alias_manager = AliasManager(shell)
+        # the shell's own manager if it has one (IPython code reaches ``shell.alias_manager``)
+        existing = getattr(shell, "alias_manager", None)
+        self.alias_manager = existing if isinstance(existing, AliasManager) else AliasManager(shell)
         if shell is not None and getattr(shell, "magics_manager", None) is not None:
             color = _config_get(shell, "shell.colors", "Neutral") != "NoColor"
             for name, cmd in default_aliases(color=color):

@@ -24,6 +24,7 @@ __all__ = [
     "CompleteReply",
     "CompletionItem",
     "ExecuteReply",
+    "ExecuteStatus",
     "OutputHandler",
     "page_text",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from .backend import CompleteReply, CompletionItem, ExecuteReply, OutputHandler
+from .backend import CompleteReply, CompletionItem, ExecuteReply, ExecuteStatus, OutputHandler
 
 __all__ = ["InProcessBackend", "name_at_cursor"]
 
@@ -123,7 +123,7 @@ class InProcessBackend:
         for payload in getattr(result, "payloads", None) or []:
             if payload not in payloads:
                 payloads.append(payload)
-        status = "ok" if result.success else "error"
+        status: ExecuteStatus = "ok" if result.success else "error"
         used = result.execution_count if result.execution_count is not None else count
         return ExecuteReply(status, used, payloads)
 

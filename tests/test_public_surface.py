@@ -1,0 +1,63 @@
+"""The public surface is deliberate: pinned names, ShellAPI conformance, package ownership."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import typing
+
+import pytest
+
+import legacy_shell
+from legacy_shell.api import ShellAPI
+from legacy_shell.ownership import ForeignPackageError, require_own
+
+EXPECTED_EXPORTS = {
+    "__version__", "get_ipython", "InteractiveShell", "ShellAPI", "ExecutionInfo", "ExecutionResult",
+    "ShellConfig", "ShellPaths", "UsageError", "Magics", "magics_class", "line_magic", "cell_magic",
+    "line_cell_magic", "register_line_magic", "register_cell_magic", "register_line_cell_magic",
+    "needs_local_scope", "no_var_expand", "display", "clear_output", "update_display",
+    "DisplayHandle", "HTML", "Markdown", "Image", "JSON", "Latex", "SVG", "Javascript", "Pretty",
+}  # fmt: skip
+
+
+def test_exports_are_pinned_and_importable() -> None:
+    assert set(legacy_shell.__all__) == EXPECTED_EXPORTS
+    for name in legacy_shell.__all__:
+        assert getattr(legacy_shell, name) is not None
+
+
+def test_display_names_also_come_from_legacy_shell_display() -> None:
+    from legacy_shell import display
+    from legacy_shell.display import HTML
+
+    assert callable(display)
+    assert display.HTML is HTML is legacy_shell.HTML
+
+
+def _members(proto: type) -> set[str]:
+    return {n for n in dir(proto) if not n.startswith("_")} | set(
+        typing.get_type_hints(proto).keys()
+    )
+
+
+def test_the_shell_provides_every_shellapi_member_with_the_same_signature(shell) -> None:
+    assert isinstance(shell, ShellAPI)
+    for name in _members(ShellAPI):
+        assert hasattr(shell, name), name
+        proto_attr = inspect.getattr_static(ShellAPI, name, None)
+        if inspect.isfunction(proto_attr):
+            ours = inspect.signature(getattr(type(shell), name))
+            theirs = inspect.signature(proto_attr)
+            assert list(ours.parameters)[: len(theirs.parameters)] == list(theirs.parameters), name
+
+
+def test_a_foreign_package_of_our_name_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    fake = tmp_path / "adapters_shadow_probe"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("NAME = 'somebody else'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ForeignPackageError, match="shadows ours"):
+        require_own("adapters_shadow_probe")
+    sys.modules.pop("adapters_shadow_probe", None)
+    assert require_own("legacy_shell") is legacy_shell
