@@ -72,6 +72,8 @@ class InputTransformer:
         if not cell.startswith("%%"):
             return None
         first, _, body = cell.partition("\n")
+        if body and not body.endswith("\n"):
+            body += "\n"  # IPython hands cell magics newline-terminated bodies
         name, _, line = first[2:].partition(" ")
         if not name:
             return None

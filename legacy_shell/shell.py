@@ -74,6 +74,7 @@ class InteractiveShell:
         output: OutputSink | None = None,
         user_ns: dict[str, Any] | None = None,
     ) -> None:
+        from .aliases import AliasManager
         from .completion import Completer
         from .formatters import DisplayFormatter
         from .history import HistoryManager
@@ -121,6 +122,7 @@ class InteractiveShell:
         self.user_ns: dict[str, Any] = user_ns if user_ns is not None else {}
         self.user_ns_hidden: dict[str, Any] = {}
         self._init_user_ns()
+        self.alias_manager = AliasManager(self)
         self.magics_manager.register(*builtin_magics())
         self.events.trigger("shell_initialized", self)
 

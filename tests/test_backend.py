@@ -270,10 +270,12 @@ def test_enter_submits_a_complete_cell_and_opens_an_indented_line_otherwise() ->
     from legacy_shell.terminal.ptparts import enter_action
 
     backend = FakeBackend()
-    assert enter_action(backend, "x = 1", "") == ("submit", "")
-    assert enter_action(backend, "for i in x:", "") == ("newline", "    ")
-    assert enter_action(backend, "for i in x:\n    f(i)\n    ", "") == ("submit", "")
-    assert enter_action(backend, "x = (1,", " 2)") == ("newline", "")
+    assert enter_action(backend, "x = 1", 5) == ("submit", "")
+    assert enter_action(backend, "x = 1", 0) == ("submit", "")  # one line: cursor anywhere
+    assert enter_action(backend, "for i in x:", 11) == ("newline", "    ")
+    block = "for i in x:\n    f(i)\n    "
+    assert enter_action(backend, block, len(block)) == ("submit", "")
+    assert enter_action(backend, block, 3) == ("newline", "")  # editing an upper line
 
 
 def test_completer_and_history_are_fed_by_the_backend() -> None:

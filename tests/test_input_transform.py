@@ -38,7 +38,7 @@ def test_line_syntax_becomes_calls_on_the_shell(
 
 def test_cell_magic_takes_the_whole_body(tf: InputTransformer) -> None:
     out = tf.transform_cell("%%bash -e\necho a\necho b")
-    assert out == "get_ipython().run_cell_magic('bash', '-e', 'echo a\\necho b')\n"
+    assert out == "get_ipython().run_cell_magic('bash', '-e', 'echo a\\necho b\\n')\n"
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,7 @@ def test_check_complete_as_the_kernel_protocol_wants(
     tf: InputTransformer, cell: str, status: str, indent: str | None
 ) -> None:
     assert tf.check_complete(cell) == (status, indent)
+
+
+def test_wildcard_help_becomes_a_name_search(tf: InputTransformer) -> None:
+    assert tf.transform_cell("np.*load*?") == "get_ipython().run_line_magic('pinfo', 'np.*load*')\n"

@@ -75,19 +75,29 @@ class BackendHistory(History):
         """Nothing to do: the backend records each cell it runs."""
 
 
-def enter_action(backend: Backend, text: str, after_cursor: str) -> tuple[str, str]:
+def enter_action(backend: Backend, text: str, cursor: int) -> tuple[str, str]:
     """Decide what Enter does: ``("submit", "")`` or ``("newline", indent)``.
 
-    With text after the cursor, Enter splits the line (editing in the middle of
-    a block). At the end, the backend's ``is_complete`` decides; if it cannot
-    answer, the cell is submitted and the backend reports what is wrong.
+    As IPython's: a one-line cell is judged whole wherever the cursor is (so a
+    line recalled by Ctrl-R runs at once); in a longer cell, Enter on a line
+    above the last one opens a new line, and on the last line the backend's
+    ``is_complete`` decides on the text before the cursor. If the backend
+    cannot answer, the cell is submitted and the backend reports what is wrong.
     """
-    if after_cursor.strip():
-        return "newline", ""
+    lines = text.split("\n")
+    before = text if len(lines) == 1 else text[:cursor]
+    row = text[:cursor].count("\n")
+    blank_at_end = 0
+    for line in reversed(lines):
+        if line.strip():
+            break
+        blank_at_end += 1
     try:
-        status, indent = backend.is_complete(block_code(text.split("\n")))
+        status, indent = backend.is_complete(block_code(before.split("\n")))
     except Exception:  # BackendDied included
-        return "submit", ""
+        status, indent = "unknown", None
+    if row < len(lines) - 1 and row < len(lines) - blank_at_end:
+        return "newline", (indent or "") if status == "incomplete" else ""
     if status == "incomplete":
         return "newline", indent or ""
     return "submit", ""
@@ -108,7 +118,7 @@ def key_bindings(backend: Backend, options: TerminalOptions) -> KeyBindings:
                 return
             buffer.cancel_completion()
         doc = buffer.document
-        action, indent = enter_action(backend, doc.text, doc.text_after_cursor)
+        action, indent = enter_action(backend, doc.text, doc.cursor_position)
         if action == "newline":
             buffer.insert_text("\n" + (indent if options.autoindent else ""))
             return
