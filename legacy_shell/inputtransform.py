@@ -16,9 +16,9 @@ from collections.abc import Callable
 __all__ = ["InputTransformer", "leading_indent"]
 
 _HELP_END = re.compile(
-    r"^(?P<lead>\s*)(?P<obj>%{0,2}[A-Za-z_][\w.]*(?:\[[^\]]*\])?)(?P<q>\?\??)\s*$"
+    r"^(?P<lead>\s*)(?P<obj>%{0,2}[A-Za-z_*][\w.*]*(?:\[[^\]]*\])?)(?P<q>\?\??)\s*$"
 )
-_HELP_START = re.compile(r"^(?P<lead>\s*)(?P<q>\?\??)\s*(?P<obj>%{0,2}[\w.]+(?:\[[^\]]*\])?)\s*$")
+_HELP_START = re.compile(r"^(?P<lead>\s*)(?P<q>\?\??)\s*(?P<obj>%{0,2}[\w.*]+(?:\[[^\]]*\])?)\s*$")
 _ASSIGN_SYS = re.compile(r"^(?P<lead>\s*)(?P<lhs>[\w.\[\]'\", ]+?)\s*=\s*!(?P<cmd>.*)$")
 _ASSIGN_MAGIC = re.compile(
     r"^(?P<lead>\s*)(?P<lhs>[\w.\[\]'\", ]+?)\s*=\s*%(?P<name>\w+)\s?(?P<args>.*)$"
