@@ -251,6 +251,7 @@ def _interact(shell: Any, config: Any, opts: argparse.Namespace) -> int:
     backend = InProcessBackend(shell)
     stdin_tty, stdout_tty = sys.stdin.isatty(), sys.stdout.isatty()
     options = TerminalOptions.from_config(config, colors=stdout_tty or opts.colors)
+    options.follow(config)
     if stdin_tty and stdout_tty and not opts.simple_prompt:
         from .terminal.app import run_prompt_toolkit
 
@@ -272,17 +273,27 @@ def _run(opts: argparse.Namespace, config: Any, paths: Any) -> int:
         shell.traceback_formatter.colors = "NoColor"
     status = 0
     try:
-        if not opts.quick:
-            shell.run_startup()
-        if opts.code is not None:
-            status = _run_code(shell, opts)
-        elif opts.module is not None:
-            status = _run_module(shell, opts)
-        elif opts.file is not None:
-            status = _run_file(shell, opts)
-        ran_something = opts.code is not None or opts.module is not None or opts.file is not None
-        if (opts.interactive or not ran_something) and not getattr(shell, "exit_now", False):
-            status = _interact(shell, config, opts)
+        status = _run_actions(shell, config, opts)
+    except KeyboardInterrupt:
+        print("\nKeyboardInterrupt", file=sys.stderr)
+        status = 130
     finally:
         shell.atexit_operations()
+    return status
+
+
+def _run_actions(shell: Any, config: Any, opts: argparse.Namespace) -> int:
+    """Startup, then ``-c``/``-m``/FILE, then the terminal when asked for."""
+    status = 0
+    if not opts.quick:
+        shell.run_startup()
+    if opts.code is not None:
+        status = _run_code(shell, opts)
+    elif opts.module is not None:
+        status = _run_module(shell, opts)
+    elif opts.file is not None:
+        status = _run_file(shell, opts)
+    ran_something = opts.code is not None or opts.module is not None or opts.file is not None
+    if (opts.interactive or not ran_something) and not getattr(shell, "exit_now", False):
+        status = _interact(shell, config, opts)
     return status

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ._current import get_ipython
+from .namespace import names_from_frame
 
 __all__ = ["LegacyAPI", "OptionsView", "get", "make_ipmagic"]
 
@@ -262,16 +263,12 @@ class LegacyAPI:
         if isinstance(variables, dict):
             self._shell.push(variables)
             return
-        names = variables.split() if isinstance(variables, str) else list(variables)
         frame = sys._getframe(1)
-        found: dict[str, Any] = {}
-        for name in names:
-            if name in frame.f_locals:
-                found[name] = frame.f_locals[name]
-            elif name in frame.f_globals:
-                found[name] = frame.f_globals[name]
-            else:
-                print(f"Could not get variable {name} from {frame.f_code.co_name}", file=sys.stderr)
+
+        def report(name: str) -> None:
+            print(f"Could not get variable {name} from {frame.f_code.co_name}", file=sys.stderr)
+
+        found = names_from_frame(variables, frame, missing=report)
         self._shell.push(found)
 
     def load(self, module: str) -> Any:

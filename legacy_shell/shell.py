@@ -10,56 +10,31 @@ them together and implements the public ``ShellAPI``.
 from __future__ import annotations
 
 import builtins
-import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from . import cells
 from .api import ExecutionInfo, ExecutionResult
+from .builtin_trap import BuiltinTrap
+from .cellexec import CellExecutor
 from .config import ShellConfig
-from .displayhook import DisplayHook, ExitAutocall
+from .displayhook import DisplayHook
 from .errors import UsageError
 from .events import EventManager
-from .execution import CellRunner, displayhook_installed, ends_with_semicolon
+from .execution import CellRunner
 from .extmanager import ExtensionManager
 from .inputtransform import InputTransformer
 from .magic import MagicsManager
+from .magic_calls import call_cell_magic, call_line_magic
+from .namespace import initial_names, module_defaults, names_from_frame
 from .output import OutputSink, TerminalSink
 from .paths import ShellPaths
 from .slist import SList
 
 __all__ = ["InteractiveShell"]
-
-# Magics whose argument is Python code: never expand $var / {expr} in it.
-_NO_VAR_EXPAND = frozenset(
-    {
-        "time",
-        "timeit",
-        "prun",
-        "debug",
-        "pinfo",
-        "pinfo2",
-        "psearch",
-        "pdef",
-        "pdoc",
-        "psource",
-        "pfile",
-        "alias",
-        "sx",
-        "system",
-        "config",
-        "capture",
-        "precision",
-        "macro",
-        "rerun",
-        "recall",
-    }
-)
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
@@ -100,6 +75,8 @@ class InteractiveShell:
         self.events = EventManager()
         self.hooks = HookManager(self)
         self.runner = CellRunner()
+        self.executor = CellExecutor(self)
+        self.builtin_trap = BuiltinTrap(self._lent_builtins)
         self.magics_manager = MagicsManager(self)
         self.magics_manager.auto_magic = bool(self.config["shell.automagic"])
         self.input_transformer = InputTransformer(self._is_automagic)
@@ -132,42 +109,12 @@ class InteractiveShell:
         return self.user_ns
 
     def _init_user_ns(self) -> None:
-        ns = self.user_ns
-        ns.setdefault("__name__", "__main__")
-        ns.setdefault("__builtins__", builtins)
-        ns.setdefault("__doc__", None)
-        ns.setdefault("__package__", None)
-        ns.setdefault("__spec__", None)
-        ns.setdefault("__loader__", None)
-        hm = self.history_manager
-        initial = {
-            "get_ipython": self.get_ipython,
-            "_ip": self.legacy,
-            "In": hm.input_hist_parsed,
-            "_ih": hm.input_hist_parsed,
-            "Out": hm.output_hist,
-            "_oh": hm.output_hist,
-            "_dh": [os.getcwd()],
-            "_": "",
-            "__": "",
-            "___": "",
-            "_i": "",
-            "_ii": "",
-            "_iii": "",
-            "exit": ExitAutocall(self),
-            "quit": ExitAutocall(self),
-        }
-        ns.update(initial)
+        for name, value in module_defaults().items():
+            self.user_ns.setdefault(name, value)
+            self.user_ns_hidden[name] = self.user_ns[name]
+        initial = initial_names(self)
+        self.user_ns.update(initial)
         self.user_ns_hidden.update(initial)
-        for name in (
-            "__name__",
-            "__builtins__",
-            "__doc__",
-            "__package__",
-            "__spec__",
-            "__loader__",
-        ):
-            self.user_ns_hidden[name] = ns[name]
 
     def push(self, variables: Any, interactive: bool = True) -> None:
         """Put variables into the user namespace.
@@ -179,19 +126,11 @@ class InteractiveShell:
         if isinstance(variables, dict):
             values = dict(variables)
         elif isinstance(variables, str | list | tuple):
-            names = variables.split() if isinstance(variables, str) else list(variables)
-            frame = sys._getframe(1)
-            values = {}
-            for name in names:
-                if name in frame.f_locals:
-                    values[name] = frame.f_locals[name]
-                elif name in frame.f_globals:
-                    values[name] = frame.f_globals[name]
-                else:
-                    raise NameError(f"name {name!r} is not defined in the caller's frame")
+            values = names_from_frame(variables, sys._getframe(1))
         else:
             raise TypeError(
-                f"push() takes a dict, a string of names or a list of names, not {type(variables).__name__}"
+                "push() takes a dict, a string of names or a list of names, "
+                f"not {type(variables).__name__}"
             )
         self.user_ns.update(values)
         if interactive:
@@ -249,49 +188,13 @@ class InteractiveShell:
     def find_magic(self, name: str, kind: str = "line") -> Callable[..., Any] | None:
         return self.magics_manager.find(name, kind)
 
-    def _expand_magic_args(self, name: str, fn: Callable[..., Any], line: str, depth: int) -> str:
-        if name in _NO_VAR_EXPAND or getattr(fn, "_ipython_magic_no_var_expand", False):
-            return line
-        if "$" not in line and "{" not in line:
-            return line
-        frame = sys._getframe(depth + 1)
-        ns = dict(self.user_ns)
-        ns.update(frame.f_locals)
-        return self.var_expand(line, namespace=ns)
-
     def run_line_magic(self, magic_name: str, line: str, _stack_depth: int = 1) -> Any:
         """Run ``%magic_name line`` and return its result."""
-        if magic_name == "_cell_magic_misplaced":
-            raise UsageError(f"Cell magic `%%{line}` must be the first line of the cell.")
-        fn = self.find_line_magic(magic_name)
-        if fn is None:
-            hint = ""
-            if self.find_cell_magic(magic_name) is not None:
-                hint = f" (But cell magic `%%{magic_name}` exists, did you mean that instead?)"
-            raise UsageError(f"Line magic function `%{magic_name}` not found.{hint}")
-        line = self._expand_magic_args(magic_name, fn, line, _stack_depth)
-        kwargs = {}
-        if getattr(fn, "needs_local_scope", False):
-            kwargs["local_ns"] = sys._getframe(_stack_depth).f_locals
-        with self.builtin_trap():
-            return fn(line, **kwargs)
+        return call_line_magic(self, magic_name, line, sys._getframe(_stack_depth))
 
     def run_cell_magic(self, magic_name: str, line: str, cell: str) -> Any:
         """Run ``%%magic_name line`` with ``cell`` as its body and return its result."""
-        fn = self.find_cell_magic(magic_name)
-        if fn is None:
-            hint = ""
-            if self.find_line_magic(magic_name) is not None:
-                hint = f" (But line magic `%{magic_name}` exists, did you mean that instead?)"
-            raise UsageError(f"Cell magic `%%{magic_name}` not found.{hint}")
-        if cell == "":
-            pass
-        line = self._expand_magic_args(magic_name, fn, line, 1)
-        kwargs = {}
-        if getattr(fn, "needs_local_scope", False):
-            kwargs["local_ns"] = self.user_ns
-        with self.builtin_trap():
-            return fn(line, cell, **kwargs)
+        return call_cell_magic(self, magic_name, line, cell)
 
     def magic(self, arg_s: str) -> Any:
         """Deprecated: ``magic("name args")``; use ``run_line_magic(name, args)``."""
@@ -315,33 +218,15 @@ class InteractiveShell:
             lines = fn(lines)
         return "".join(lines)
 
-    @contextmanager
-    def builtin_trap(self) -> Iterator[None]:
-        """Names the shell adds to ``builtins`` while it runs code, restored after."""
-        added = {
+    def _lent_builtins(self) -> dict[str, Any]:
+        from .display import display
+
+        return {
             "get_ipython": self.get_ipython,
             "__IPYTHON__": self.legacy,
             "ipmagic": self._ipmagic,
+            "display": display,
         }
-        try:
-            from .display import display
-
-            added["display"] = display
-        except ImportError:
-            pass
-        saved = {k: builtins.__dict__[k] for k in added if k in builtins.__dict__}
-        if saved.get("get_ipython") is self.get_ipython:
-            yield  # nested: already in place
-            return
-        builtins.__dict__.update(added)
-        try:
-            yield
-        finally:
-            for key in added:
-                if key in saved:
-                    builtins.__dict__[key] = saved[key]
-                else:
-                    builtins.__dict__.pop(key, None)
 
     def run_cell(
         self,
@@ -364,88 +249,13 @@ class InteractiveShell:
         self.events.trigger("pre_execute")
         if not silent:
             self.events.trigger("pre_run_cell", info)
-        try:
-            self._run_cell(raw_cell, store_history, silent, result)
-        finally:
-            self.displayhook.quiet = False
-            self.storing_history = False
+        self.executor.run(raw_cell, store_history, silent, result)
         if store_history:
             self.execution_count += 1
         self.events.trigger("post_execute")
         if not silent:
             self.events.trigger("post_run_cell", result)
         return result
-
-    def _run_cell(
-        self, raw_cell: str, store_history: bool, silent: bool, result: ExecutionResult
-    ) -> None:
-        count = self.execution_count
-        result.execution_count = count if store_history else None
-        try:
-            source = self.transform_cell(raw_cell)
-        except Exception as e:
-            self.showtraceback()
-            result.error_before_exec = e
-            return
-        if store_history:
-            # before running: a crash must never lose the input that caused it
-            self.history_manager.store_inputs(count, source, raw_cell)
-            ns = self.user_ns
-            stored = self.history_manager.input_hist_parsed[-1]
-            ns["_iii"], ns["_ii"], ns["_i"] = ns.get("_ii", ""), ns.get("_i", ""), stored
-            ns[f"_i{count}"] = stored
-        filename = cells.register_cell(count, source) if store_history else "<cell>"
-        if not store_history and not silent:
-            filename = cells.register_cell(count, source)
-        self.storing_history = store_history
-        self.displayhook.quiet = silent or ends_with_semicolon(source)
-        self.displayhook.last_result = None
-        try:
-            tree = self.runner.parse(source, filename)
-        except (SyntaxError, ValueError, OverflowError) as e:
-            self.showsyntaxerror(filename)
-            result.error_before_exec = e
-            return
-        tree = self.runner.apply_transformers(
-            tree, self.ast_transformers, self._report_ast_transformer
-        )
-        error = self._run_tree(tree, filename, interactive=not silent)
-        result.error_in_exec = error
-        result.result = self.displayhook.last_result if error is None else None
-
-    def _run_tree(self, tree: Any, filename: str, interactive: bool) -> BaseException | None:
-        with self.builtin_trap(), displayhook_installed(self.displayhook):
-            try:
-                self.hooks.call("pre_run_code_hook")
-            except Exception:
-                self.showtraceback()
-            try:
-                for code in self.runner.code_objects(tree, filename, interactive):
-                    self.runner.run_code(code, self.user_ns)
-            except SystemExit as e:
-                self._remember_exception()
-                self.output.error(
-                    "SystemExit",
-                    str(e.code),
-                    [
-                        "An exception has occurred, use %tb to see the full traceback.\n",
-                        f"SystemExit: {'' if e.code is None else e.code}",
-                    ],
-                )
-                return e
-            except BaseException as e:
-                self.showtraceback(tb_offset=1)
-                if self.call_pdb:
-                    self.debugger(force=True)
-                return e
-        return None
-
-    def _report_ast_transformer(self, transformer: Any, error: BaseException) -> None:
-        print(
-            f"AST transformer {transformer!r} threw an error. It will be unregistered.",
-            file=sys.stderr,
-        )
-        print(f"  {type(error).__name__}: {error}", file=sys.stderr)
 
     def ex(self, cmd: str) -> None:
         """Execute a Python statement in the user namespace."""
@@ -632,9 +442,6 @@ class InteractiveShell:
 
     def atexit_operations(self) -> None:
         """Say goodbye: shutdown hook, history session end, event loop closed."""
-        try:
-            self.hooks.call("shutdown_hook")
-        except Exception:
-            self.showtraceback()
+        self.hooks.call_reporting("shutdown_hook")
         self.history_manager.end_session()
         self.runner.close()

@@ -363,3 +363,14 @@ def test_in_process_line_mode_end_to_end(
     run_line_mode(InProcessBackend(shell), io.StringIO(text), options=TerminalOptions(colors=False))
     out = capsys.readouterr().out
     assert out in ("Out[1]: 1\n", "x\n")
+
+
+def test_terminal_options_follow_config_changes() -> None:
+    from legacy_shell.config import ShellConfig
+
+    config = ShellConfig()
+    options = TerminalOptions.from_config(config, colors=False)
+    options.follow(config)
+    config.set("prompts.in", ">>> ")
+    config.set("terminal.confirm_exit", False)
+    assert (options.in_prompt, options.confirm_exit) == (">>> ", False)

@@ -55,6 +55,14 @@ def test_the_venv_ipython_script_is_ours_not_ipythons() -> None:
     assert "IPython" not in text
 
 
+def test_dash_c_and_piped_input_do_not_import_the_terminal_ui(tmp_path: Path) -> None:
+    probe = (
+        "import sys; print(sorted(m for m in ('prompt_toolkit', 'pygments') if m in sys.modules))"
+    )
+    assert run(tmp_path, "-c", probe).stdout == "[]\n"
+    assert run(tmp_path, stdin=probe + "\n").stdout == "[]\n"
+
+
 def test_dash_c_runs_a_multi_line_cell(tmp_path: Path) -> None:
     result = run(tmp_path, "-c", "x = 6*7\nprint(x)")
     assert (result.stdout, result.returncode) == ("42\n", 0)

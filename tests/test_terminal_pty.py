@@ -168,3 +168,59 @@ def test_up_arrow_recalls_input_from_a_previous_session(spawn: Spawn, tmp_path: 
     second.expect(screen("In [2]: "))
     second.send("recalled_value\r")
     second.expect(screen("Out[2]: 1234"))
+
+
+def test_ctrl_r_finds_an_earlier_input_and_enter_runs_it(spawn: Spawn) -> None:
+    child = spawn("--no-banner")
+    child.expect(screen("In [1]: "))
+    child.send("searchable_thing = 99\r")
+    child.expect(screen("In [2]: "))
+    child.send("other = 1\r")
+    child.expect(screen("In [3]: "))
+    child.sendcontrol("r")
+    child.send("searchab")
+    child.expect(screen("searchable_thing = 99"))
+    child.send("\r")  # accept the search
+    child.send("\r")  # run it
+    child.expect(screen("In [4]: "))
+    child.send("searchable_thing + 1\r")
+    child.expect(screen("Out[4]: 100"))
+
+
+def test_set_next_input_prefills_the_next_prompt(spawn: Spawn) -> None:
+    child = spawn("--no-banner")
+    child.expect(screen("In [1]: "))
+    child.send("get_ipython().set_next_input('prefilled = 7')\r")
+    child.expect(screen("In [2]: "))
+    child.expect(screen("prefilled = 7"))
+    child.send("\r")
+    child.expect(screen("In [3]: "))
+    child.send("prefilled\r")
+    child.expect(screen("Out[3]: 7"))
+
+
+def test_help_syntax_prints_the_help_text(spawn: Spawn) -> None:
+    child = spawn("--no-banner")
+    child.expect(screen("In [1]: "))
+    child.send("len?\r")
+    child.expect("Signature:")
+    child.expect("Return the number of items in a container")
+    child.expect(screen("In [2]: "))
+
+
+def test_simple_prompt_on_a_terminal_shows_plain_prompts(spawn: Spawn) -> None:
+    child = spawn("--no-banner", "--simple-prompt")
+    child.expect_exact("In [1]: ")
+    child.send("if True:\r")
+    child.expect_exact("   ...: ")
+    child.send("    print('in block')\r")
+    child.expect_exact("   ...: ")
+    child.send("\r")
+    child.expect_exact("in block")
+    child.expect_exact("In [2]: ")
+    child.sendeof()
+    child.expect_exact("Do you really want to exit ([y]/n)? ")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -65,6 +65,20 @@ class TerminalOptions:
             colors=colors and config["shell.colors"] != "NoColor",
         )
 
+    def follow(self, config: Any) -> None:
+        """Keep prompts and the exit question in step with later ``%config`` changes.
+
+        Colours, highlighting and the editing mode are fixed when the terminal starts.
+        """
+        live = ("in_prompt", "continuation", "out_prompt", "confirm_exit", "autoindent")
+
+        def changed(key: str, value: Any) -> None:
+            fresh = TerminalOptions.from_config(config, colors=self.colors)
+            for name in live:
+                setattr(self, name, getattr(fresh, name))
+
+        config.observe(changed)
+
 
 def format_prompt(template: str, count: int) -> str:
     """``template`` with ``{count}`` filled in (a broken template is shown as is)."""
