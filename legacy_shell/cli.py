@@ -67,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("file", nargs="?", metavar="FILE", help="a Python file to run")
-    parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments for FILE or MODULE")
+    parser.add_argument(
+        "args", nargs=argparse.REMAINDER, metavar="ARGS", help="arguments for FILE or MODULE"
+    )
     return parser
 
 

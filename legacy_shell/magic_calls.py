@@ -69,6 +69,7 @@ def _missing(kind: str, name: str, other: Callable[..., Any] | None) -> UsageErr
 
 def call_line_magic(shell: InteractiveShell, name: str, line: str, frame: FrameType | None) -> Any:
     """Run ``%name line`` as called from ``frame`` (whose locals it may need)."""
+    __tracebackhide__ = True
     if name == "_cell_magic_misplaced":
         raise UsageError(f"Cell magic `%%{line}` must be the first line of the cell.")
     fn = shell.find_line_magic(name)
@@ -84,6 +85,7 @@ def call_line_magic(shell: InteractiveShell, name: str, line: str, frame: FrameT
 
 def call_cell_magic(shell: InteractiveShell, name: str, line: str, cell: str) -> Any:
     """Run ``%%name line`` with ``cell`` as its body (always at the top level of a cell)."""
+    __tracebackhide__ = True
     fn = shell.find_cell_magic(name)
     if fn is None:
         raise _missing("cell", name, shell.find_line_magic(name))

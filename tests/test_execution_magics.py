@@ -152,8 +152,10 @@ def test_time_sees_the_locals_of_the_calling_function(shell) -> None:
     assert shell.run_cell("f()").result == 21
 
 
-def test_an_exception_in_timed_code_is_shown_after_the_times(shell, capsys) -> None:
-    shell.run_cell("%time 1 / 0")
+def test_an_exception_in_timed_code_fails_the_cell_after_the_times(shell, capsys) -> None:
+    res = shell.run_cell("%time 1 / 0\nafter = True")
+    assert isinstance(res.error_in_exec, ZeroDivisionError)
+    assert "after" not in shell.user_ns
     out = capsys.readouterr().out
     assert TIME_LINES.match(out)
     assert "ZeroDivisionError" in out

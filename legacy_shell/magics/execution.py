@@ -78,7 +78,8 @@ class ExecutionMagics(Magics):
 
         Prints CPU (user, system, total) and wall-clock times, and returns the
         value of a final expression so that it is displayed as the result.
-        An exception in the timed code is shown as a traceback after the times.
+        An exception in the timed code is raised after the times are printed,
+        so the cell fails as it would without ``%time``.
 
         Usage: ``%time stmt`` or ``%%time`` followed by the code.
         """
@@ -132,9 +133,9 @@ class ExecutionMagics(Magics):
             if parse_time > REPORT_THRESHOLD:
                 print(f"Parser   : {format_time(parse_time)}")
         if failure is not None:
-            etype, value, tb = failure
-            self.shell.showtraceback((etype, value, trim_traceback(tb, _TIMED_FILES)))
-            return None
+            # as IPython 8.3+: the times are printed, then the cell fails with the error
+            _etype, value, tb = failure
+            raise value.with_traceback(trim_traceback(tb, _TIMED_FILES))
         source = cell if cell is not None else stmt
         if source.rstrip().endswith(";"):  # a trailing ";" silences the result, as in a cell
             return None
