@@ -287,15 +287,16 @@ def _run(opts: argparse.Namespace, config: Any, paths: Any) -> int:
 def _run_actions(shell: Any, config: Any, opts: argparse.Namespace) -> int:
     """Startup, then ``-c``/``-m``/FILE, then the terminal when asked for."""
     status = 0
+    ran_something = opts.code is not None or opts.module is not None or opts.file is not None
     if not opts.quick:
-        shell.run_startup()
+        # $PYTHONSTARTUP is for interactive sessions only, as in Python and IPython
+        shell.run_startup(pythonstartup=not ran_something)
     if opts.code is not None:
         status = _run_code(shell, opts)
     elif opts.module is not None:
         status = _run_module(shell, opts)
     elif opts.file is not None:
         status = _run_file(shell, opts)
-    ran_something = opts.code is not None or opts.module is not None or opts.file is not None
     if (opts.interactive or not ran_something) and not getattr(shell, "exit_now", False):
         status = _interact(shell, config, opts)
     return status

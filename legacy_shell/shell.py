@@ -429,16 +429,17 @@ class InteractiveShell:
             self.call_pdb = bool(value)
 
     # -- start and end -------------------------------------------------------------------
-    def run_startup(self) -> None:
+    def run_startup(self, pythonstartup: bool = True) -> None:
         """Run what the configuration and the user's files ask for at start.
 
         Order as IPython's: extensions, ``exec_lines``, ``startup/*.py`` in name
-        order, ``$PYTHONSTARTUP``, then the ``late_startup_hook``. A failure in any
+        order, ``$PYTHONSTARTUP`` (interactive sessions only: ``pythonstartup``),
+        then the ``late_startup_hook``. A failure in any
         of them is reported and the rest still runs.
         """
         from .startup import run_startup
 
-        run_startup(self)
+        run_startup(self, pythonstartup=pythonstartup)
 
     def atexit_operations(self) -> None:
         """Say goodbye: shutdown hook, history session end, event loop closed."""

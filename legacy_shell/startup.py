@@ -46,17 +46,14 @@ def _run_file(shell: InteractiveShell, path: Path) -> None:
             shell.user_ns["__file__"] = saved
 
 
-def run_startup(shell: InteractiveShell) -> None:
+def run_startup(shell: InteractiveShell, pythonstartup: bool = True) -> None:
     for name in shell.config["shell.extensions"]:
         load_extension_reporting(shell, str(name))
     for line in shell.config["shell.exec_lines"]:
         shell.run_cell(str(line), store_history=False)
     for path in shell.paths.startup_files():
         _run_file(shell, path)
-    pythonstartup = os.environ.get("PYTHONSTARTUP")
-    if pythonstartup and Path(pythonstartup).is_file():
-        _run_file(shell, Path(pythonstartup))
-    try:
-        shell.hooks.call("late_startup_hook")
-    except Exception:
-        shell.showtraceback()
+    startup_file = os.environ.get("PYTHONSTARTUP")
+    if pythonstartup and startup_file and Path(startup_file).is_file():
+        _run_file(shell, Path(startup_file))
+    shell.hooks.call_reporting("late_startup_hook")

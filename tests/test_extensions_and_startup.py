@@ -93,3 +93,11 @@ def test_extensions_from_config_load_at_startup(shell, ext_dir) -> None:
     shell.config.set("shell.extensions", ["ext_cfg", "missing_ext_xyz"])
     shell.run_startup()
     assert shell.user_ns["from_config"] is True
+
+
+def test_pythonstartup_is_for_interactive_sessions_only(shell, tmp_path, monkeypatch) -> None:
+    ps = tmp_path / "pythonstartup.py"
+    ps.write_text("from_pythonstartup = True\n")
+    monkeypatch.setenv("PYTHONSTARTUP", str(ps))
+    shell.run_startup(pythonstartup=False)
+    assert "from_pythonstartup" not in shell.user_ns
