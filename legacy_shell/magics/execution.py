@@ -135,6 +135,7 @@ class ExecutionMagics(Magics):
         if failure is not None:
             # as IPython 8.3+: the times are printed, then the cell fails with the error
             _etype, value, tb = failure
+            assert value is not None
             raise value.with_traceback(trim_traceback(tb, _TIMED_FILES))
         source = cell if cell is not None else stmt
         if source.rstrip().endswith(";"):  # a trailing ";" silences the result, as in a cell
