@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PACKAGES = ["legacy_shell"]
+PACKAGES = ["legacy_shell", "split"]
 
 
 def run(title: str, argv: list[str], env: dict[str, str] | None = None) -> int:

@@ -42,7 +42,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30, help="timed runs per command (default 30)")
     args = parser.parse_args()
     ours = BIN / "ipython"
-    if "legacy_shell" not in ours.read_text(errors="replace"):
+    if "split.launcher" not in ours.read_text(errors="replace"):
         print(f"{ours} is not legacy-shell's script; run ./dev start once", file=sys.stderr)
         return 2
     byte_compile()

@@ -28,7 +28,7 @@ def ipython_command() -> list[str]:
 
 
 def _is_ours(script: Path) -> bool:
-    return "legacy_shell.cli" in script.read_text(errors="replace")
+    return "split.launcher" in script.read_text(errors="replace")
 
 
 def run(
@@ -51,7 +51,7 @@ def test_the_venv_ipython_script_is_ours_not_ipythons() -> None:
     script = Path(sys.executable).parent / "ipython"
     assert script.exists(), "the project's console script is not installed in this venv"
     text = script.read_text()
-    assert "from legacy_shell.cli import main" in text
+    assert "from split.launcher import main" in text
     assert "IPython" not in text
 
 
