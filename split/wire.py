@@ -123,7 +123,12 @@ def sign(key: bytes, parts: Sequence[bytes]) -> bytes:
 
 def serialize(msg: Message, key: bytes) -> list[bytes]:
     """The frames of ``msg``, signed with ``key``."""
-    parts = [_dumps(msg.header), _dumps(msg.parent_header), _dumps(msg.metadata), _dumps(msg.content)]
+    parts = [
+        _dumps(msg.header),
+        _dumps(msg.parent_header),
+        _dumps(msg.metadata),
+        _dumps(msg.content),
+    ]
     return [*msg.identities, DELIMITER, sign(key, parts), *parts, *msg.buffers]
 
 
