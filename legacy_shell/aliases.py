@@ -60,6 +60,10 @@ class Alias:
         self.nargs = self._validate()
 
     def _validate(self) -> int:
+        if not self.name.isidentifier():
+            raise InvalidAliasError(
+                f"The name {self.name!r} can't be an alias: it must be a valid identifier."
+            )
         if self.name in self.blacklist:
             raise InvalidAliasError(
                 f"The name {self.name} can't be aliased because it is a keyword or builtin."

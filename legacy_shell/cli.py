@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_config", "build_parser", "interact", "main", "parse_args"]
 
 PROG = "ipython"
 
@@ -124,10 +124,11 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _build_config(opts: argparse.Namespace, paths: Any) -> Any:
+def build_config(opts: argparse.Namespace, paths: Any) -> Any:
     """The configuration: defaults, the config file (unless ``--quick``), ``--config``.
 
-    A broken config file is reported in one line and ignored; a bad
+    A config file's bad keys are reported and skipped (its good keys still
+    apply; a file that does not parse is ignored as a whole); a bad
     ``--config`` raises ``ConfigError`` worded for the command line.
     """
     from .config import ShellConfig
@@ -138,8 +139,8 @@ def _build_config(opts: argparse.Namespace, paths: Any) -> Any:
         try:
             config.load_file(paths.config_file)
         except ConfigError as e:
-            print(f"{PROG}: warning: {e}; using the defaults", file=sys.stderr)
-            config = ShellConfig()
+            # the file's good keys are applied; only the bad ones are skipped
+            print(f"{PROG}: warning: {e}", file=sys.stderr)
     for text in opts.assignments:
         try:
             config.apply_assignment(text)
@@ -158,6 +159,9 @@ def _build_config(opts: argparse.Namespace, paths: Any) -> Any:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``ipython``; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # as in Python's own REPL and IPython: modules in the current directory import
+    if "" not in sys.path:
+        sys.path.insert(0, "")
     try:
         opts = parse_args(argv)
     except SystemExit as e:  # argparse: --help (0) or a usage error (2, already printed)
@@ -173,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     paths = ShellPaths.from_env()
     try:
-        config = _build_config(opts, paths)
+        config = build_config(opts, paths)
     except ConfigError as e:
         return _fail(str(e))
 
@@ -230,7 +234,9 @@ def _run_file(shell: Any, opts: argparse.Namespace) -> int:
     """``FILE [args]``, through ``%run``: 1 if it raised, its own status on ``sys.exit``."""
     import shlex
 
-    line = " ".join(shlex.quote(a) for a in [opts.file, *(opts.args or [])])
+    # -e: a sys.exit() in the script ends it quietly, as `python FILE` would;
+    # its status becomes ours
+    line = "-e " + " ".join(shlex.quote(a) for a in [opts.file, *(opts.args or [])])
     before = getattr(sys, "last_value", None)
     try:
         shell.run_line_magic("run", line)
@@ -246,11 +252,20 @@ def _run_file(shell: Any, opts: argparse.Namespace) -> int:
 
 
 def _interact(shell: Any, config: Any, opts: argparse.Namespace) -> int:
-    """The terminal: prompt_toolkit on a real terminal, line mode otherwise."""
+    """The terminal over the shell of this process."""
     from .terminal.inprocess import InProcessBackend
+
+    return interact(InProcessBackend(shell), config, opts)
+
+
+def interact(backend: Any, config: Any, opts: argparse.Namespace) -> int:
+    """The terminal over any ``Backend``: prompt_toolkit on a real terminal, line mode otherwise.
+
+    Public so that another launcher (the two-process mode, whose backend is a
+    kernel client) reuses this very terminal instead of a second copy of it.
+    """
     from .terminal.session import TerminalOptions
 
-    backend = InProcessBackend(shell)
     stdin_tty, stdout_tty = sys.stdin.isatty(), sys.stdout.isatty()
     options = TerminalOptions.from_config(config, colors=stdout_tty or opts.colors)
     options.follow(config)

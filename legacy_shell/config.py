@@ -194,7 +194,11 @@ class ShellConfig:
         self.set(key.strip(), value.lstrip())
 
     def load_file(self, path: Path) -> None:
-        """Read ``config.toml``; ``[section] key = value``. Errors name file and key."""
+        """Read ``config.toml``; ``[section] key = value``.
+
+        Every valid key is applied; the bad ones are skipped and reported together
+        in one ``ConfigError`` naming the file, each key and the expected type.
+        """
         try:
             with open(path, "rb") as f:
                 data = tomllib.load(f)
@@ -202,14 +206,19 @@ class ShellConfig:
             return
         except (OSError, tomllib.TOMLDecodeError) as e:
             raise ConfigError(f"{path}: {e}") from None
+        problems = []
         for section, table in data.items():
             if not isinstance(table, dict):
-                raise ConfigError(f"{path}: {section!r} must be a [section] table")
+                problems.append(f"{section!r} must be a [section] table")
+                continue
             for name, value in table.items():
                 try:
                     self.set(f"{section}.{name}", value)
                 except ConfigError as e:
-                    raise ConfigError(f"{path}: {e}") from None
+                    problems.append(str(e))
+        if problems:
+            # the good keys are applied; the bad ones are all named at once
+            raise ConfigError(f"{path}: {'; '.join(problems)} (these keys were skipped)")
 
     def describe(self) -> str:
         lines = []

@@ -19,9 +19,19 @@ from .errors import ExtensionError
 if TYPE_CHECKING:
     from .shell import InteractiveShell
 
-__all__ = ["BUNDLED_PACKAGE", "ExtensionManager"]
+__all__ = ["BUNDLED_PACKAGE", "ExtensionManager", "bundled_extensions"]
 
 BUNDLED_PACKAGE = "legacy_shell.extensions"
+
+
+def bundled_extensions() -> list[str]:
+    """Short names of the extensions shipped with the shell (``%load_ext autoreload``)."""
+    import pkgutil
+
+    package = importlib.import_module(BUNDLED_PACKAGE)
+    return sorted(
+        m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")
+    )
 
 
 class ExtensionManager:

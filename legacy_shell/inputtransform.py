@@ -183,8 +183,8 @@ class InputTransformer:
 
         try:
             compile(source, "<check>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-        except SyntaxError:
-            return "invalid", None
+        except SyntaxError as e:
+            return _truncated(e, source, last, code_last, ends_blank)
         except (ValueError, OverflowError):
             return "invalid", None
         if leading_indent(last) and not ends_blank:
@@ -193,3 +193,28 @@ class InputTransformer:
                 indent = indent[:-4] if len(indent) >= 4 else ""
             return "incomplete", indent
         return "complete", None
+
+
+def _dedent(indent: str) -> str:
+    return indent[:-4] if len(indent) >= 4 else ""
+
+
+def _truncated(
+    error: SyntaxError, source: str, last: str, code_last: str, ends_blank: bool
+) -> tuple[str, str | None]:
+    """Tell a cell that is merely unfinished from one that is wrong.
+
+    ``try:`` without its ``except`` yet, a decorator waiting for its ``def``,
+    an ``else:`` waiting for its block: Python reports these as syntax errors
+    at the end of the input, but the user is still typing.
+    """
+    message = error.msg or ""
+    indent = leading_indent(last)
+    at_end = (error.lineno or 0) >= len(source.rstrip("\n").split("\n"))
+    if code_last.lstrip().startswith("@"):
+        return "incomplete", indent
+    if message.startswith("expected an indented block"):
+        return "incomplete", indent + "    "
+    if message == "expected 'except' or 'finally' block" and at_end:
+        return "incomplete", _dedent(indent) if ends_blank else indent
+    return "invalid", None

@@ -33,6 +33,7 @@ from .namespace import initial_names, module_defaults, names_from_frame
 from .output import OutputSink, TerminalSink
 from .paths import ShellPaths
 from .slist import SList
+from .tb_errors import safe_str
 
 __all__ = ["InteractiveShell"]
 
@@ -335,7 +336,7 @@ class InteractiveShell:
             print("No traceback available to show.", file=sys.stderr)
             return
         if issubclass(etype, UsageError):
-            self.output.error(etype.__name__, str(value), [f"UsageError: {value}"])
+            self.output.error(etype.__name__, safe_str(value), [f"UsageError: {safe_str(value)}"])
             return
         if issubclass(etype, SyntaxError):
             lines = self.traceback_formatter.syntax_error(value)  # type: ignore[arg-type]
@@ -343,7 +344,7 @@ class InteractiveShell:
             lines = self.traceback_formatter.structured_traceback(
                 etype, value, tb, tb_offset=tb_offset
             )
-        self.output.error(etype.__name__, str(value), lines)
+        self.output.error(etype.__name__, safe_str(value), lines)
 
     def showsyntaxerror(self, filename: str | None = None) -> None:
         """Show the pending ``SyntaxError`` with its line and a caret."""
@@ -354,7 +355,7 @@ class InteractiveShell:
             self.showtraceback((etype, value, _tb))
             return
         lines = self.traceback_formatter.syntax_error(value)
-        self.output.error(etype.__name__, str(value), lines)
+        self.output.error(etype.__name__, safe_str(value), lines)
 
     def debugger(self, force: bool = False) -> None:
         """Post-mortem debugger on the last exception (``%debug``, ``%pdb on``)."""

@@ -82,7 +82,7 @@ def records_from_tb(tb: types.TracebackType | None, tb_offset: int | None) -> li
 
     ``tb_offset`` skips that many leading frames; then the leading frames that
     belong to the shell itself (its run loop) are skipped too, so the user's
-    code comes first, and so are the shell's frames between two frames of user code. Frames with a true ``__tracebackhide__`` local are dropped,
+    code comes first; when any user frame is left, the shell's frames are dropped. Frames with a true ``__tracebackhide__`` local are dropped,
     unless that would leave nothing.
     """
     records: list[FrameRecord] = []
@@ -101,15 +101,12 @@ def records_from_tb(tb: types.TracebackType | None, tb_offset: int | None) -> li
     while start < len(records) - 1 and records[start].filename.startswith(_SHELL_DIR):
         start += 1
     records = records[start:]
-    # the shell's own frames between two frames of user code (a magic that runs
-    # the user's statement, such as %time) are plumbing: leave them out; the
-    # trailing ones stay, since there the error is the shell's own
-    last_user = max(
-        (i for i, r in enumerate(records) if not r.filename.startswith(_SHELL_DIR)), default=-1
-    )
-    records = [
-        r for i, r in enumerate(records) if i >= last_user or not r.filename.startswith(_SHELL_DIR)
-    ]
+    # the shell's own frames (magic machinery, the magic's implementation) are
+    # plumbing to the user, as IPython's are: once there is user code to show,
+    # leave them out; only an error with no user frame at all shows them
+    user = [r for r in records if not r.filename.startswith(_SHELL_DIR)]
+    if user:
+        records = user
     visible = [r for r in records if not _is_hidden(r.frame)]
     return visible or records
 

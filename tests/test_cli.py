@@ -206,3 +206,9 @@ def test_history_of_piped_sessions_is_kept(tmp_path: Path) -> None:
 @pytest.mark.parametrize("flag", ["--simple-prompt", "--no-banner"])
 def test_terminal_flags_are_accepted_in_piped_mode(tmp_path: Path, flag: str) -> None:
     assert run(tmp_path, flag, stdin="print(1)\n").stdout == "1\n"
+
+
+def test_modules_in_the_current_directory_import(tmp_path: Path) -> None:
+    (tmp_path / "localmod_probe.py").write_text("VALUE = 42\n")
+    result = run(tmp_path, "-c", "import localmod_probe; print(localmod_probe.VALUE)", cwd=tmp_path)
+    assert result.stdout.strip() == "42", result.stderr

@@ -224,7 +224,7 @@ def test_edit_empty_opens_a_temp_file_and_runs_it(
 ) -> None:
     text = shell.run_line_magic("edit", "")
     out = capfd.readouterr().out
-    assert out.startswith("IPython will make a temporary file named: ")
+    assert out.startswith("legacy-shell will make a temporary file named: ")
     assert out.endswith("Editing... done. Executing edited code...\nedited\n")
     assert text == 'print("edited")\n'
 

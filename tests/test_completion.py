@@ -335,3 +335,10 @@ def test_shell_complete_sees_variables_defined_in_cells(shell: Any) -> None:
 def test_shell_complete_offers_registered_magics(shell: Any) -> None:
     _, matches = shell.complete("%pinf")
     assert "%pinfo" in matches and "%pinfo2" in matches
+
+
+def test_magic_arguments_offer_their_choices_and_bundled_extensions(shell) -> None:
+    _, matches = shell.complete("", "%xmode V", 8)
+    assert "Verbose" in matches
+    _, matches = shell.complete("", "%load_ext autore", 16)
+    assert "autoreload" in matches

@@ -94,3 +94,12 @@ def test_paths_follow_xdg_and_never_use_dot_ipython(monkeypatch, tmp_path: Path)
     monkeypatch.setenv("HOME", str(tmp_path))
     assert ShellPaths.from_env().config_dir == tmp_path / ".config" / "legacy-shell"
     assert ".ipython" not in str(ShellPaths.from_env().config_dir)
+
+
+def test_bad_keys_in_the_file_do_not_cost_the_good_ones(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[shell]\ncache_size = "abc"\nxmode = "Plain"\n')
+    cfg = ShellConfig()
+    with pytest.raises(ConfigError, match=r"shell\.cache_size: expected int"):
+        cfg.load_file(path)
+    assert cfg["shell.xmode"] == "Plain"

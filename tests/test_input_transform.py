@@ -92,6 +92,13 @@ def test_pasted_prompts_are_stripped(tf: InputTransformer) -> None:
         ("%%bash\necho hi\n", "complete", None),
         ("await something()", "complete", None),
         ("", "complete", None),
+        ("try:\n    x = 1", "incomplete", "    "),
+        ("try:\n    x = 1\n", "incomplete", ""),
+        ("try:\n    x = 1\nexcept ValueError:\n    pass\n", "complete", None),
+        ("@property", "incomplete", ""),
+        ("class W:\n    @property", "incomplete", "    "),
+        ("class W:\n    @property\n    def p(self):", "incomplete", "        "),
+        ("if x:\n    pass\nelse:\n", "incomplete", "    "),
     ],
 )
 def test_check_complete_as_the_kernel_protocol_wants(

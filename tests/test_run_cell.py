@@ -189,3 +189,20 @@ def test_history_input_stored_before_running(shell) -> None:
     shell.push({"probe": lambda: seen.append(list(shell.user_ns["In"]))})
     shell.run_cell("probe()", store_history=True)
     assert seen[0][-1] == "probe()"
+
+
+def test_an_exception_whose_str_raises_is_still_reported(shell, capsys) -> None:
+    res = shell.run_cell(
+        "class E(Exception):\n    def __str__(self):\n        raise ValueError('bad')\nraise E()",
+        store_history=True,
+    )
+    assert type(res.error_in_exec).__name__ == "E"
+    assert "E" in capsys.readouterr().out
+    assert shell.run_cell("1 + 1").result == 2
+
+
+def test_a_try_block_typed_line_by_line_runs_once_complete(shell) -> None:
+    tf = shell.input_transformer
+    assert tf.check_complete("try:\n    x = 1")[0] == "incomplete"
+    res = shell.run_cell("try:\n    x = 1\nexcept ValueError:\n    x = 2\n")
+    assert res.success and shell.user_ns["x"] == 1

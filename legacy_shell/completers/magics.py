@@ -54,6 +54,27 @@ def _modules(ctx: Context, word: str, start: int) -> list[Completion]:
     return [Completion(start, ctx.cursor, n, "module") for n in module_names(word)]
 
 
+def _bundled_and_modules(ctx: Context, word: str, start: int) -> list[Completion]:
+    """Module names, and the extensions bundled with the shell (``autoreload``)."""
+    from ..extmanager import bundled_extensions
+
+    bundled = [
+        Completion(start, ctx.cursor, n, "module")
+        for n in bundled_extensions()
+        if n.startswith(word)
+    ]
+    return bundled + [
+        c for c in _modules(ctx, word, start) if c.text not in {b.text for b in bundled}
+    ]
+
+
+def _choices(*options: str) -> Callable[[Context, str, int], list[Completion]]:
+    def complete(ctx: Context, word: str, start: int) -> list[Completion]:
+        return [Completion(start, ctx.cursor, o, "keyword") for o in options if o.startswith(word)]
+
+    return complete
+
+
 def _config_keys(ctx: Context, word: str, start: int) -> list[Completion]:
     return [
         Completion(start, ctx.cursor, k, "instance") for k in ctx.config_keys if k.startswith(word)
@@ -70,10 +91,14 @@ def _paths(files: Callable[[str], bool] | None) -> Callable[[Context, str, int],
 _ARGUMENTS: dict[str, Callable[[Context, str, int], list[Completion]]] = {
     "cd": _paths(dirs_only),
     "run": _paths(script_filter),
-    "load_ext": _modules,
-    "reload_ext": _modules,
-    "unload_ext": _modules,
+    "load_ext": _bundled_and_modules,
+    "reload_ext": _bundled_and_modules,
+    "unload_ext": _bundled_and_modules,
     "config": _config_keys,
+    "xmode": _choices("Plain", "Context", "Verbose", "Minimal"),
+    "pdb": _choices("on", "off"),
+    "automagic": _choices("on", "off"),
+    "autoreload": _choices("now", "off", "explicit", "all", "complete"),
 }
 
 

@@ -200,7 +200,9 @@ class ScriptRunner:
             try:
                 body()
             except SystemExit as e:
-                if e.code and not exit_ignore:
+                if exit_ignore:  # silent, but still there for %tb and `ipython FILE`'s status
+                    sys.last_type, sys.last_value, sys.last_traceback = type(e), e, e.__traceback__
+                elif e.code:
                     self._show_system_exit(e)
             except (Exception, KeyboardInterrupt):
                 etype, value, tb = sys.exc_info()

@@ -307,7 +307,7 @@ class CodeMagics(Magics):
             except ValueError:
                 raise UsageError(f"-n needs a line number, not {opts['n']!r}") from None
         if is_temp:
-            print("IPython will make a temporary file named:", filename)
+            print("legacy-shell will make a temporary file named:", filename)
         is_temp = is_temp or filename in self._knowntemps
         filename = os.path.abspath(filename)
         print("Editing...", end=" ", flush=True)

@@ -29,7 +29,7 @@ __all__ = [
 
 #: Interpreters that get a ``%%name`` shortcut for ``%%script name``, as in IPython.
 SCRIPT_MAGICS = ("sh", "bash", "perl", "ruby", "python", "python2", "python3", "pypy")
-_GRACE = 0.2  # seconds a child gets to exit after each signal
+_GRACE = 1.0  # seconds a child gets to exit after each signal (wait returns as soon as it does)
 
 
 class ProcessInterrupted(KeyboardInterrupt):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .backend import (
     Backend,
     BackendDied,
+    BackendGone,
     CompleteReply,
     CompletionItem,
     ExecuteReply,
@@ -20,6 +21,7 @@ from .backend import (
 __all__ = [
     "Backend",
     "BackendDied",
+    "BackendGone",
     "CompleteReply",
     "CompletionItem",
     "ExecuteReply",

@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 __all__ = [
     "Backend",
     "BackendDied",
+    "BackendGone",
     "CompleteReply",
     "CompletionItem",
     "ExecuteReply",
@@ -37,6 +38,14 @@ class BackendDied(Exception):
 
     Raised by ``execute`` and ``complete`` (and may be by the other requests).
     The message says what happened, in words a user can read on one line.
+    """
+
+
+class BackendGone(BackendDied):
+    """The backend is dead and will not come back (``restart()`` gave up).
+
+    Raised by ``restart()`` when restarting is refused (too many crashes, and
+    the user chose not to start another): the terminal says so and leaves.
     """
 
 
@@ -112,7 +121,8 @@ class Backend(Protocol):
     """What the terminal needs from the thing that runs code.
 
     A backend may also have ``restart() -> None``: the terminal calls it after
-    ``BackendDied`` when it exists.
+    ``BackendDied`` when it exists; it raises ``BackendDied`` when restarting
+    failed and ``BackendGone`` when the terminal should leave.
     """
 
     @property

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .backend import Backend, BackendDied, ExecuteReply, OutputHandler, page_text
+from .backend import Backend, BackendDied, BackendGone, ExecuteReply, OutputHandler, page_text
 
 __all__ = [
     "CellOutcome",
@@ -191,19 +191,27 @@ class CellOutcome:
     next_input: str | None = None
 
 
-def report_death(backend: Backend, error: BackendDied, out: IO[str]) -> None:
-    """Say in one plain line that the backend died; restart it when it can be."""
+def report_death(backend: Backend, error: BackendDied, out: IO[str]) -> bool:
+    """Say in one plain line that the backend died; restart it when it can be.
+
+    Returns ``False`` when the terminal should leave: the backend's
+    ``restart()`` gave up for good (``BackendGone``).
+    """
     reason = str(error).strip().rstrip(".") or "the kernel died"
     restart: Callable[[], Any] | None = getattr(backend, "restart", None)
     if restart is None:
         print(f"{reason}.", file=out, flush=True)
-        return
+        return True
     try:
         restart()
+    except BackendGone as gone:
+        print(f"{reason}; {gone}", file=out, flush=True)
+        return False
     except BackendDied as again:
         print(f"{reason}; restarting failed: {again}", file=out, flush=True)
-        return
+        return True
     print(f"{reason}; restarted (variables are gone, history is kept).", file=out, flush=True)
+    return True
 
 
 def run_code(
@@ -223,8 +231,7 @@ def run_code(
         print("\nKeyboardInterrupt", file=out, flush=True)
         return CellOutcome()
     except BackendDied as died:
-        report_death(backend, died, out)
-        return CellOutcome()
+        return CellOutcome(exit_requested=not report_death(backend, died, out))
     outcome = CellOutcome(reply=reply)
     for payload in reply.payloads:
         source = payload.get("source")
