@@ -1,7 +1,8 @@
 """Tab completion: one ``Completer`` per shell, used by the terminal and by kernels.
 
 The fast completers of :mod:`legacy_shell.completers` (namespace, paths, import
-statements, magics) answer from memory. For Python code, jedi may add
+statements, magics) answer from memory. For Python code the namespace cannot
+answer (it found nothing), jedi may add
 type-aware results: it runs in a daemon worker thread while the fast answer is
 computed, and the caller waits for it at most ``completion.timeout`` seconds in
 total, so a slow inference never freezes the prompt. A jedi call still running
@@ -76,14 +77,17 @@ class Completer:
         from .completers.python import attribute_completions, name_completions
 
         deadline = time.monotonic() + self._timeout()
-        pending = self._start_jedi(code, cursor) if self._jedi_enabled() else None
         attributes = attribute_completions(ctx)
         bare = attributes is None
         results = (attributes if attributes is not None else name_completions(ctx)) or []
-        if pending is not None:
-            done, box = pending
-            if done.wait(max(0.0, deadline - time.monotonic())):
-                results = results + box
+        if not results and self._jedi_enabled():
+            # jedi only where the namespace cannot answer (the attributes of a call's
+            # result, names defined earlier in the cell): it costs tens of milliseconds
+            pending = self._start_jedi(code, cursor)
+            if pending is not None:
+                done, box = pending
+                if done.wait(max(0.0, deadline - time.monotonic())):
+                    results = results + box
         return self._finish(results, bare=bare)
 
     def complete(

@@ -48,5 +48,8 @@ class KernelChannels(Protocol):
     def stdin_request(self, msg: Message, timeout: float | None = None) -> Message | None:
         """Send ``input_request`` on stdin and wait for the ``input_reply`` (main thread)."""
 
+    def wake(self) -> None:
+        """Make a blocked ``recv_shell`` return now (shutdown from the control thread)."""
+
     def close(self) -> None:
         """Stop the threads and close everything; idempotent."""

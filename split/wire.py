@@ -105,10 +105,12 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
 
 
+# one encoder for every message: json.dumps with options builds a new one per call
+_ENCODE = json.JSONEncoder(default=_default, ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, default=_default, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8", errors="surrogatepass"
-    )
+    return _ENCODE(obj).encode("utf-8", errors="surrogatepass")
 
 
 def sign(key: bytes, parts: Sequence[bytes]) -> bytes:

@@ -1,0 +1,44 @@
+"""Errors of the manager and client side of ``split`` (layer 5), in one small hierarchy.
+
+The frontend catches these by kind: ``KernelDied`` means "say so plainly and
+restart", ``KernelStartError`` means "the kernel cannot be started here, show
+why", ``ClientTimeout`` means "no reply in time" (a ``TimeoutError``, so code
+that only knows the standard library still catches it). Foreign errors
+(``zmq.ZMQError``, ``OSError`` from ``subprocess``) are mapped to these at the
+one place they happen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .death import DeathInfo
+
+__all__ = ["ClientTimeout", "KernelDied", "KernelNotRunning", "KernelStartError", "SplitError"]
+
+
+class SplitError(Exception):
+    """Base of every error the kernel manager and client raise."""
+
+
+class KernelStartError(SplitError):
+    """The kernel could not be started or never answered; the message says why."""
+
+
+class KernelNotRunning(SplitError):
+    """An operation that needs a running kernel (interrupt, client) was asked of a stopped one."""
+
+
+class KernelDied(SplitError):
+    """The kernel process died while we waited on it; ``death`` says how, when known."""
+
+    def __init__(self, death: DeathInfo | None = None, message: str | None = None) -> None:
+        self.death = death
+        if message is None:
+            message = f"the kernel {death.describe()}" if death is not None else "the kernel died"
+        super().__init__(message)
+
+
+class ClientTimeout(SplitError, TimeoutError):
+    """No message arrived on a channel within the timeout."""

@@ -1,0 +1,24 @@
+"""The frontend (layer 6): ``legacy_shell``'s terminal over a kernel client.
+
+There is no second copy of the UI: the terminal of ``legacy_shell`` talks to a
+``Backend``, and :class:`.backend.KernelBackend` is one that runs code in a
+kernel process over the Jupyter messaging protocol, survives the kernel's
+death (one plain line, a fresh kernel, history intact) and never lets a busy
+kernel freeze the prompt. :mod:`.app` runs the usual ``ipython`` options over
+it; :mod:`.kernels` hides whether the kernel is ours or attached.
+"""
+
+from __future__ import annotations
+
+from .backend import FRONTEND_MAGICS, KernelBackend
+from .crashpolicy import CrashPolicy
+from .kernels import AttachedKernel, KernelHandle, OwnKernel
+
+__all__ = [
+    "FRONTEND_MAGICS",
+    "AttachedKernel",
+    "CrashPolicy",
+    "KernelBackend",
+    "KernelHandle",
+    "OwnKernel",
+]

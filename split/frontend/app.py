@@ -1,0 +1,153 @@
+"""``ipython --two-process`` and ``ipython --existing``: the usual options, code run in a kernel.
+
+The options are ``legacy_shell``'s own (``-c``, ``-m``, ``FILE``, ``-i``,
+``--simple-prompt``, ``--config``...), parsed by its parser, and the terminal is
+its own (``legacy_shell.cli.interact``); only the backend differs. The
+frontend builds no shell: configuration for the terminal (prompts, colours) is
+read here, and what the kernel's shell must know (``--config`` assignments,
+no colours when output is not a terminal) is sent to it as ``%config`` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from legacy_shell.terminal.backend import BackendDied, OutputHandler
+from legacy_shell.terminal.session import ConsoleHandler, TerminalOptions, run_code
+
+from .backend import KernelBackend
+from .kernels import AttachedKernel, KernelHandle, OwnKernel
+
+__all__ = ["run_frontend"]
+
+PROG = "ipython"
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return status
+
+
+def _kernel_lines(opts: argparse.Namespace) -> list[str]:
+    """``%config`` lines that give the kernel's shell what the command line said."""
+    lines = [f"%config {assignment}" for assignment in opts.assignments]
+    if not opts.colors and not sys.stdout.isatty():
+        lines.append("%config shell.colors=NoColor")
+    return lines
+
+
+def _make_kernel(existing: str | None, attach: bool) -> KernelHandle:
+    if not attach:
+        return OwnKernel()
+    from ..connection import newest_connection_file, resolve_connection_file
+
+    path = resolve_connection_file(existing) if existing else newest_connection_file()
+    return AttachedKernel(path)
+
+
+def _preload_terminal() -> None:
+    """Import the terminal UI while the kernel starts: the two waits overlap.
+
+    The main thread mostly waits on the kernel's socket then (the GIL is free),
+    so the first prompt comes about as soon as the slower of the two is ready.
+    """
+    import threading
+
+    def load() -> None:
+        try:
+            import prompt_toolkit.lexers
+            import prompt_toolkit.shortcuts  # noqa: F401
+            import pygments.lexers.python  # noqa: F401
+
+            import legacy_shell.terminal.app
+            import legacy_shell.terminal.ptparts  # noqa: F401
+        except ImportError:  # the main thread will report it when it needs the UI
+            pass
+
+    threading.Thread(target=load, name="preload-terminal", daemon=True).start()
+
+
+def run_frontend(
+    opts: argparse.Namespace, *, attach: bool = False, existing: str | None = None
+) -> int:
+    """Start (or attach to) a kernel, run what ``opts`` ask for, leave; the exit status."""
+    from legacy_shell.cli import build_config
+    from legacy_shell.errors import ConfigError
+    from legacy_shell.paths import ShellPaths
+
+    from ..connection import ConnectionFileError
+    from ..errors import SplitError
+
+    runs_file = opts.file is not None and opts.code is None and opts.module is None
+    if runs_file and not Path(opts.file).exists():
+        return _fail(f"file not found: {opts.file}")
+    paths = ShellPaths.from_env()
+    try:
+        config = build_config(opts, paths)
+    except ConfigError as e:
+        return _fail(str(e))
+    try:
+        kernel = _make_kernel(existing, attach)
+    except (ConnectionFileError, SplitError, OSError) as e:
+        return _fail(str(e), 1)
+    interactive = sys.stdin.isatty()
+    if interactive and sys.stdout.isatty() and not opts.simple_prompt:
+        _preload_terminal()
+    backend = KernelBackend(
+        kernel,
+        ask=input if interactive else None,
+        history_file=paths.history_file,
+        setup_lines=_kernel_lines(opts),
+    )
+    try:
+        backend.start()
+    except BackendDied as e:
+        return _fail(f"the kernel could not be started: {e}", 1)
+    try:
+        return _run_actions(backend, config, opts)
+    except KeyboardInterrupt:
+        print("\nKeyboardInterrupt", file=sys.stderr)
+        return 130
+    finally:
+        backend.shutdown()
+
+
+def _quiet_run(backend: KernelBackend, line: str, handler: OutputHandler) -> None:
+    """One setup line in the kernel, unstored; only its errors are shown."""
+    reply = backend.execute(line, handler, store_history=False, silent=True)
+    if reply.status != "ok":
+        print(f"{PROG}: warning: {line!r} failed in the kernel", file=sys.stderr)
+
+
+def _run_actions(backend: KernelBackend, config: Any, opts: argparse.Namespace) -> int:
+    """Setup lines, then ``-c``/``-m``/FILE, then the terminal when asked for."""
+    from legacy_shell.cli import interact
+
+    colors = opts.colors or sys.stdout.isatty()
+    handler = ConsoleHandler(TerminalOptions.from_config(config, colors=colors))
+    status = 0
+    ran_something = opts.code is not None or opts.module is not None or opts.file is not None
+    cell = None
+    if opts.code is not None:
+        extra = ([opts.file] if opts.file is not None else []) + list(opts.args or [])
+        argv_line = f"import sys as __s; __s.argv = {['-c', *extra]!r}; del __s"
+        _quiet_run(backend, argv_line, handler)
+        cell = opts.code
+    elif opts.module is not None:
+        cell = "%run -m " + " ".join(shlex.quote(a) for a in [opts.module, *(opts.args or [])])
+    elif opts.file is not None:
+        target = str(Path(opts.file).resolve())  # the kernel may run elsewhere (--existing)
+        cell = "%run " + " ".join(shlex.quote(a) for a in [target, *(opts.args or [])])
+    if cell is not None:
+        outcome = run_code(backend, cell, handler, sys.stdout)
+        if outcome.reply is None or outcome.reply.status != "ok":
+            status = 1
+        if outcome.exit_requested:
+            return status
+    if opts.interactive or not ran_something:
+        status = interact(backend, config, opts)
+    return status

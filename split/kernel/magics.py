@@ -1,0 +1,70 @@
+"""Magics that only make sense in a kernel: ``%connect_info``.
+
+A kernel has a connection file that other clients need in order to attach
+(``ipython --existing``, ``jupyter console --existing``); ``%connect_info``
+shows it, key included, as Jupyter's own kernels do (whoever can run code in
+the kernel can read the key anyway). The kernel app registers these magics and
+tells them its connection file: ``KernelMagics(shell, connection_file=path)``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from legacy_shell.errors import UsageError
+from legacy_shell.magic import Magics, line_magic, magics_class
+
+__all__ = ["KernelMagics", "connect_info_text"]
+
+
+def _runtime_dir() -> Path | None:
+    try:
+        from ..connection import runtime_dir
+    except ImportError:
+        return None
+    return runtime_dir()
+
+
+def connect_info_text(connection_file: Path, info: dict[str, Any]) -> str:
+    """The JSON, then how to attach: a bare name when the file is in the runtime dir."""
+    runtime = _runtime_dir()
+    in_runtime = runtime is not None and connection_file.parent.resolve() == runtime.resolve()
+    name = connection_file.name if in_runtime else str(connection_file)
+    body = json.dumps(info, indent=2, sort_keys=True)
+    lines = [
+        body,
+        "",
+        "Paste the above JSON into a file, and connect with:",
+        "    $> ipython --existing <file>",
+        "or, if you are local, you can connect with just:",
+        f"    $> ipython --existing {name}",
+        "or even just:",
+        "    $> ipython --existing",
+        "if this is the most recent kernel you have started.",
+        f"Other Jupyter clients: jupyter console --existing {name}",
+    ]
+    return "\n".join(lines)
+
+
+@magics_class
+class KernelMagics(Magics):
+    """``%connect_info``; constructed by the kernel app with its connection file."""
+
+    def __init__(self, shell: Any = None, connection_file: str | Path | None = None, **kw: Any):
+        super().__init__(shell, **kw)
+        self.connection_file = Path(connection_file) if connection_file is not None else None
+
+    @line_magic
+    def connect_info(self, parameter_s: str = "") -> None:
+        """Print the kernel's connection information and how to attach another client."""
+        if self.connection_file is None:
+            raise UsageError("this kernel was started without a connection file")
+        try:
+            info = json.loads(self.connection_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise UsageError(
+                f"cannot read the connection file {self.connection_file}: {e}"
+            ) from None
+        print(connect_info_text(self.connection_file, info))

@@ -1,0 +1,77 @@
+"""``input()`` and ``getpass`` in a kernel: asked of the frontend over the stdin channel.
+
+A kernel has no terminal: while a cell runs, ``builtins.input`` and
+``getpass.getpass`` are replaced by functions that send an ``input_request``
+to the frontend (through the ``request_input`` callable the kernel core gives
+the interpreter) and return its answer. A frontend that said it cannot answer
+(``allow_stdin: false``, as notebooks running headless do) makes them raise
+``StdinNotImplementedError`` at once instead of hanging.
+"""
+
+from __future__ import annotations
+
+import builtins
+import getpass
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["InputRouter", "RequestInput", "StdinError", "StdinNotImplementedError"]
+
+#: ``(prompt, password) -> text``: the kernel core sends ``input_request`` and waits.
+RequestInput = Callable[[str, bool], str]
+
+
+class StdinError(RuntimeError):
+    """Reading from the frontend failed."""
+
+
+class StdinNotImplementedError(StdinError, NotImplementedError):
+    """The frontend does not accept input requests (``allow_stdin`` was false)."""
+
+
+class InputRouter:
+    """Installs the kernel's ``input``/``getpass`` for the duration of one cell."""
+
+    def __init__(self, request_input: RequestInput) -> None:
+        self._request_input = request_input
+        self._allowed = False
+
+    def _ask(self, prompt: str, password: bool) -> str:
+        if not self._allowed:
+            raise StdinNotImplementedError(
+                "input() was called, but this frontend does not support input requests "
+                "(the execute_request had allow_stdin false)"
+            )
+        # what was printed before the prompt must reach the frontend first
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+        value = self._request_input(prompt, password)
+        if value == "\x04":  # Ctrl-D at the frontend's prompt
+            raise EOFError("EOF when reading a line")
+        return value
+
+    def input(self, prompt: Any = "") -> str:
+        """The kernel's ``input()``: the prompt goes with the request, not to stdout."""
+        return self._ask(str(prompt), False)
+
+    def getpass(self, prompt: str = "Password: ", stream: Any = None) -> str:
+        """The kernel's ``getpass.getpass()``: the frontend hides what is typed."""
+        return self._ask(str(prompt), True)
+
+    @contextmanager
+    def installed(self, allow_stdin: bool) -> Iterator[None]:
+        """``input``/``getpass`` routed to the frontend inside the block; restored after."""
+        saved = builtins.input, getpass.getpass
+        self._allowed = allow_stdin
+        builtins.input = self.input
+        getpass.getpass = self.getpass
+        try:
+            yield
+        finally:
+            builtins.input, getpass.getpass = saved
+            self._allowed = False

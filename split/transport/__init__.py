@@ -1,0 +1,85 @@
+"""Transports: the kernel side of the five Jupyter channels (``KernelChannels``).
+
+Two implementations share one contract and one conformance suite: ZeroMQ
+sockets (``split.transport.zmq``, what real clients talk to) and in-memory
+queues (``split.transport.memory``, for unit tests). Both decode and verify
+every incoming message with the connection key, and drop what fails: this
+module holds what they share for that, the drop counter with its
+rate-limited warning, and a replay guard that threads can share.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+from ..wire import Message, ProtocolError, ReplayGuard, deserialize
+
+__all__ = ["BadMessages", "PortInUse", "TransportError", "Verifier"]
+
+log = logging.getLogger("split.transport")
+
+
+class TransportError(Exception):
+    """The channels cannot be opened or used."""
+
+
+class PortInUse(TransportError):
+    """A port of the connection file is already taken by another process."""
+
+
+class BadMessages:
+    """Counts dropped messages; warns at most once per ``interval`` seconds.
+
+    A flood of forged frames must not become a flood of log lines: the first
+    drop is logged at once, later ones are summed into the next warning.
+    """
+
+    def __init__(self, interval: float = 10.0, logger: logging.Logger = log) -> None:
+        self.interval = interval
+        self.count = 0
+        self._log = logger
+        self._lock = threading.Lock()
+        self._next_warning = 0.0
+        self._unreported = 0
+
+    def drop(self, channel: str, error: ProtocolError) -> None:
+        with self._lock:
+            self.count += 1
+            self._unreported += 1
+            now = time.monotonic()
+            if now < self._next_warning:
+                return
+            n, self._unreported = self._unreported, 0
+            self._next_warning = now + self.interval
+        if n == 1:
+            self._log.warning("dropped a bad message on %s: %s", channel, error)
+        else:
+            self._log.warning(
+                "dropped %d bad messages (latest on %s: %s); warnings are limited to one per %gs",
+                n,
+                channel,
+                error,
+                self.interval,
+            )
+
+
+class Verifier:
+    """Checks and decodes frames with the key; one replay memory for every channel."""
+
+    def __init__(self, key: bytes, bad: BadMessages) -> None:
+        self.key = key
+        self.bad = bad
+        self._replay = ReplayGuard()
+        self._lock = threading.Lock()
+
+    def decode(self, channel: str, frames: Sequence[bytes]) -> Message | None:
+        """The message, or ``None`` (counted and maybe logged) when it must be dropped."""
+        try:
+            with self._lock:
+                return deserialize(frames, self.key, self._replay)
+        except ProtocolError as e:
+            self.bad.drop(channel, e)
+            return None

@@ -1,0 +1,265 @@
+"""``KernelBackend`` against a real kernel: the terminal's Backend, over messages.
+
+Outputs reach the terminal's ``OutputHandler`` as the kernel publishes them;
+payloads come back in the reply; ``input()`` is read at the terminal; Enter
+never waits on a busy kernel; a dead kernel is one ``BackendDied`` line and a
+restart away from a working prompt; restarting stops when it keeps dying.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legacy_shell.terminal.backend import Backend, BackendDied, BackendGone
+from split.frontend import CrashPolicy, KernelBackend, OwnKernel
+from split.frontend.replies import complete_reply, history_inputs
+from split.manager import KernelManager
+
+
+class Recorder:
+    """An ``OutputHandler`` that keeps every call, and answers ``input()`` from a list."""
+
+    def __init__(self, answers: list[str] | None = None) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+        self.answers = list(answers or [])
+
+    def stream(self, name: str, text: str) -> None:
+        self.calls.append(("stream", name, text))
+
+    def display(self, data: dict[str, Any], metadata: dict[str, Any]) -> None:
+        self.calls.append(("display", data))
+
+    def execute_result(self, count: int, data: dict[str, Any], metadata: dict[str, Any]) -> None:
+        self.calls.append(("result", count, data.get("text/plain")))
+
+    def error(self, ename: str, evalue: str, traceback_lines: list[str]) -> None:
+        self.calls.append(("error", ename, evalue))
+
+    def clear_output(self, wait: bool) -> None:
+        self.calls.append(("clear", wait))
+
+    def input_request(self, prompt: str, password: bool) -> str:
+        self.calls.append(("input", prompt, password))
+        return self.answers.pop(0)
+
+    def text(self, name: str = "stdout") -> str:
+        return "".join(c[2] for c in self.calls if c[0] == "stream" and c[1] == name)
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    return tmp_path / "runtime"
+
+
+@pytest.fixture
+def backend(runtime: Path) -> Iterator[KernelBackend]:
+    kb = KernelBackend(OwnKernel(KernelManager()), setup_lines=["%config shell.colors=NoColor"])
+    kb.start()
+    try:
+        yield kb
+    finally:
+        pid = kb.kernel.pid  # type: ignore[attr-defined]
+        kb.shutdown()
+        if pid is not None:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
+
+
+def test_it_is_a_backend(backend: KernelBackend) -> None:
+    assert isinstance(backend, Backend)
+    assert backend.execution_count == 1
+
+
+def test_outputs_are_routed_to_the_handler_in_order(backend: KernelBackend) -> None:
+    rec = Recorder()
+    reply = backend.execute("import sys; print('out'); print('err', file=sys.stderr); 6*7", rec)
+    assert reply.status == "ok"
+    assert rec.text() == "out\n"
+    assert rec.text("stderr") == "err\n"
+    assert ("result", 1, "42") in rec.calls
+    assert backend.execution_count == 2
+
+
+def test_display_and_errors(backend: KernelBackend) -> None:
+    rec = Recorder()
+    backend.execute("from legacy_shell import display; display('shown')", rec)
+    assert any(c[0] == "display" and c[1].get("text/plain") == "'shown'" for c in rec.calls)
+    rec = Recorder()
+    reply = backend.execute("1/0", rec)
+    assert reply.status == "error"
+    assert [c[:2] for c in rec.calls if c[0] == "error"] == [("error", "ZeroDivisionError")]
+
+
+def test_payloads_come_back_in_the_reply(backend: KernelBackend) -> None:
+    reply = backend.execute("get_ipython().set_next_input('next one')", Recorder())
+    assert {"source": "set_next_input", "text": "next one"}.items() <= reply.payloads[0].items()
+    reply = backend.execute("exit", Recorder())
+    assert [p["source"] for p in reply.payloads] == ["ask_exit"]
+
+
+def test_input_is_read_at_the_terminal(backend: KernelBackend) -> None:
+    rec = Recorder(answers=["bob"])
+    backend.execute("name = input('who? ')", rec)
+    assert ("input", "who? ", False) in rec.calls
+    rec = Recorder()
+    backend.execute("print(name * 2)", rec)
+    assert rec.text() == "bobbob\n"
+
+
+def test_complete_inspect_is_complete_history(backend: KernelBackend) -> None:
+    backend.execute("alpha_beta = 1", Recorder())
+    reply = backend.complete("alpha_b", 7)
+    assert "alpha_beta" in [m.text for m in reply.matches]
+    assert "len" in (backend.inspect("len", 3) or "")
+    assert backend.is_complete("for i in x:")[0] == "incomplete"
+    assert backend.is_complete("x = 1")[0] == "complete"
+    assert backend.history(10)[-1] == "alpha_beta = 1"
+
+
+def test_enter_never_waits_on_a_busy_kernel(backend: KernelBackend) -> None:
+    other = backend.kernel.manager.client()  # type: ignore[attr-defined]
+    try:
+        other.execute("import time; time.sleep(3)")
+        # the kernel is now busy with another client's cell
+        time_before = time.monotonic()
+        status, _indent = backend.is_complete("for i in x:")
+        assert status == "incomplete"  # judged locally
+        assert time.monotonic() - time_before < 1.0
+    finally:
+        backend.interrupt()
+        other.stop_channels()
+
+
+def test_a_dead_kernel_is_one_line_and_a_restart(backend: KernelBackend) -> None:
+    backend.execute("x = 1", Recorder())
+    with pytest.raises(BackendDied, match=r"^Kernel died: exited with code 3$"):
+        backend.execute("import os; os._exit(3)", Recorder())
+    started = time.monotonic()
+    backend.restart()
+    rec = Recorder()
+    backend.execute("print(6*7)", rec)
+    assert rec.text() == "42\n"
+    assert time.monotonic() - started < 1.0
+    assert backend.execution_count == 2
+
+
+def test_a_kill_during_a_cell_is_noticed_within_100_ms(backend: KernelBackend) -> None:
+    rec = Recorder()
+    backend.execute("import os; pid = os.getpid(); print(pid)", rec)
+    pid = int(rec.text())
+    manager = backend.kernel.manager  # type: ignore[attr-defined]
+    manager.add_death_callback(lambda death: None)
+    import threading
+
+    timer = threading.Timer(0.3, os.kill, (pid, signal.SIGKILL))
+    timer.start()
+    with pytest.raises(BackendDied, match="SIGKILL"):
+        backend.execute("import time; time.sleep(30)", Recorder())
+    assert time.monotonic() - manager.death.noticed_at < 0.1
+    backend.restart()
+
+
+def test_restarting_stops_when_the_kernel_keeps_dying(runtime: Path) -> None:
+    kb = KernelBackend(OwnKernel(KernelManager()), policy=CrashPolicy(limit=2), ask=None)
+    kb.start()
+    try:
+        with pytest.raises(BackendDied):
+            kb.execute("import os; os.write(2, b'dying words\\n'); os._exit(5)", Recorder())
+        kb.restart()
+        with pytest.raises(BackendDied):
+            kb.execute("import os; os.write(2, b'dying words\\n'); os._exit(5)", Recorder())
+        with pytest.raises(BackendGone, match="leaving"):
+            kb.restart()
+    finally:
+        kb.shutdown()
+
+
+def test_percent_restart_is_answered_by_the_frontend(backend: KernelBackend) -> None:
+    backend.execute("x = 1", Recorder())
+    rec = Recorder()
+    assert backend.execute("%restart", rec).status == "ok"
+    assert "Kernel restarted" in rec.text()
+    rec = Recorder()
+    backend.execute("print('x' in dir())", rec)
+    assert rec.text() == "False\n"
+
+
+def test_other_clients_output_is_shown_before_the_next_prompt(backend: KernelBackend) -> None:
+    rec = Recorder()
+    backend.execute("pass", rec)  # the handler the terminal uses
+    other = backend.kernel.manager.client()  # type: ignore[attr-defined]
+    try:
+        other.execute_interactive("print('from elsewhere')")
+    finally:
+        other.stop_channels()
+    backend.pre_prompt()
+    assert "from elsewhere\n" in rec.text()
+    assert any("[remote]" in c[2] for c in rec.calls if c[0] == "stream")
+
+
+def test_crash_policy_counts_deaths_in_a_sliding_window() -> None:
+    now = [0.0]
+    policy = CrashPolicy(limit=3, window=30, clock=lambda: now[0])
+    for t in (0, 10, 20):
+        now[0] = t
+        policy.record_death()
+    assert not policy.allow_restart()
+    assert policy.describe() == "3 times within 30 s"
+    now[0] = 31
+    assert policy.allow_restart()
+
+
+def test_reply_mapping_without_a_kernel() -> None:
+    typed = {"_jupyter_types_experimental": [{"start": 0, "end": 2, "text": "abc", "type": "f"}]}
+    reply = complete_reply({"status": "ok", "cursor_start": 0, "cursor_end": 2, "matches": ["abc"],
+                            "metadata": typed}, 2)  # fmt: skip
+    assert [(m.text, m.type) for m in reply.matches] == [("abc", "f")]
+    assert history_inputs([[1, 1, "a"], [1, 2, "a"], [1, 3, ("b", "out")]], 10) == ["a", "b"]
+
+
+def test_connect_info_shows_the_file_with_its_key_and_how_to_attach(
+    backend: KernelBackend,
+) -> None:
+    import json
+
+    rec = Recorder()
+    backend.execute("%connect_info", rec)
+    conn = backend.kernel.connection_file
+    text = rec.text()
+    assert json.loads(conn.read_text())["key"] in text
+    assert f"ipython --existing {conn.name}" in text
+
+
+def test_an_attached_kernel_that_dies_is_reported_within_the_heartbeat_period(
+    runtime: Path,
+) -> None:
+    from split.frontend import AttachedKernel
+
+    manager = KernelManager()
+    manager.start()
+    try:
+        manager.wait_ready()
+        assert manager.connection_file is not None
+        kb = KernelBackend(AttachedKernel(manager.connection_file, period=0.2, misses=3))
+        kb.start()
+        rec = Recorder()
+        kb.execute("print(6*7)", rec)
+        assert rec.text() == "42\n"
+        pid = manager.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(BackendDied, match="heartbeat"):
+            kb.execute("import time; time.sleep(30)", Recorder())
+        with pytest.raises(BackendGone):  # nobody to ask: leave
+            kb.restart()
+        kb.shutdown()
+    finally:
+        manager.shutdown()

@@ -1,0 +1,250 @@
+"""``ipython --two-process`` through a real pseudo-terminal: crashes, interrupts, stdin.
+
+The acceptance of the split, as a user sees it: whatever kills the kernel
+(a segfault, ``os._exit``, SIGKILL from outside, ``abort()``, a C stack
+overflow), the terminal says so in one line naming the signal or exit code,
+gives a prompt on a fresh kernel that answers ``print(6*7)`` within a second,
+and up-arrow still recalls the input that crashed. Ctrl-C interrupts the
+running cell, not the kernel. Each test waits for what the screen shows, and
+leaves no kernel behind: the frontend is killed, then every kernel started
+under the test's runtime directory must vanish.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+pytestmark = pytest.mark.pty
+
+TIMEOUT = 10
+IPYTHON = str(Path(sys.executable).with_name("ipython"))
+_ESCAPES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
+UP = "\x1b[A"
+CTRL_C = "\x03"
+#: Start of a line of output: after a newline, or after the prompt leaves bracketed-paste mode.
+LINE = r"(?:\n|\x1b\[\?2004l)"
+
+
+def screen(text: str) -> str:
+    """A pattern for ``text`` as the terminal draws it: colour codes may sit between characters."""
+    return _ESCAPES.join(re.escape(ch) for ch in text)
+
+
+def kernel_pids(marker: Path) -> list[int]:
+    """Kernel processes whose command line names a file under ``marker`` (the test's runtime dir)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "split.kernel" in cmdline and str(marker) in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+def wait_gone(pid: int, timeout: float) -> bool:
+    """Wait for ``pid`` to end (a pidfd becomes readable when it does)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], timeout)[0])
+    finally:
+        os.close(fd)
+
+
+Spawn = Callable[..., pexpect.spawn]
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Spawn]:
+    """Start ``ipython --two-process`` in a 24x100 xterm; afterwards no kernel may remain."""
+    children: list[pexpect.spawn] = []
+    runtime = tmp_path / "runtime"
+
+    def start(*args: str) -> pexpect.spawn:
+        env = dict(os.environ)
+        env.pop("PYTHONSTARTUP", None)
+        env.update(
+            LEGACY_SHELL_DIR=str(tmp_path / "home"),
+            JUPYTER_RUNTIME_DIR=str(runtime),
+            TERM="xterm",
+            PROMPT_TOOLKIT_NO_CPR="1",  # pexpect does not answer cursor-position requests
+        )
+        child = pexpect.spawn(
+            IPYTHON,
+            ["--two-process", "--no-banner", *args],
+            env=env,
+            cwd=str(tmp_path),
+            dimensions=(24, 100),
+            timeout=TIMEOUT,
+            encoding="utf-8",
+        )
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        child.close(force=True)
+    left = [pid for pid in kernel_pids(runtime) if not wait_gone(pid, 5.0)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"kernels left behind: {left}"
+
+
+def run(child: pexpect.spawn, line: str, expect: str | None = None) -> None:
+    child.send(line + "\r")
+    if expect is not None:
+        child.expect(screen(expect))
+
+
+def kernel_pid(child: pexpect.spawn) -> int:
+    child.send("import os; print('pid', os.getpid(), 'end')\r")
+    child.expect(r"pid (\d+) end")
+    return int(child.match.group(1))
+
+
+def answers_42_fast(child: pexpect.spawn) -> None:
+    """The prompt is back, on a kernel that answers within a second."""
+    child.expect(screen("In [1]: "))
+    child.send("print(6*7)\r")
+    child.expect(LINE + r"42\r\n", timeout=1.0)
+
+
+def recalls(child: pexpect.spawn, text: str, presses: int) -> None:
+    child.expect(screen("In [2]: "))
+    child.send(UP * presses)
+    child.expect(screen(text))
+    child.send(CTRL_C)
+
+
+CRASHES = {
+    "segfault": ("import ctypes; ctypes.string_at(0)", "killed by signal SIGSEGV"),
+    "os._exit": ("import os; os._exit(3)", "exited with code 3"),
+    "abort": ("import os; os.abort()", "SIGABRT"),
+    "C stack overflow": (
+        "import sys; sys.setrecursionlimit(10**6); l = []; [l := [l] for _ in range(10**6)]; repr(l)",
+        "killed by signal SIGSEGV",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(CRASHES))
+def test_a_crash_is_one_line_then_a_fresh_kernel_answers(spawn: Spawn, kind: str) -> None:
+    code, said = CRASHES[kind]
+    child = spawn()
+    child.expect(screen("In [1]: "))
+    run(child, "x = 1")
+    child.expect(screen("In [2]: "))
+    run(child, code)
+    child.expect(f"Kernel died: [^\r\n]*{re.escape(said)}[^\r\n]*; restarted[^\r\n]*\r\n")
+    answers_42_fast(child)
+    recalls(child, code[:30], presses=2)
+
+
+def test_sigkill_from_outside_during_a_cell_is_noticed_at_once(spawn: Spawn) -> None:
+    child = spawn()
+    child.expect(screen("In [1]: "))
+    pid = kernel_pid(child)
+    child.expect(screen("In [2]: "))
+    run(child, "import time; print('go'); time.sleep(100)")
+    child.expect(LINE + "go\r\n")  # the cell is running in the kernel
+    os.kill(pid, signal.SIGKILL)
+    child.expect(r"Kernel died: killed by signal SIGKILL[^\r\n]*; restarted", timeout=2)
+    answers_42_fast(child)
+    recalls(child, "time.sleep(100)", presses=2)
+
+
+def test_a_kernel_killed_while_idle_is_reported_at_the_next_cell(spawn: Spawn) -> None:
+    child = spawn()
+    child.expect(screen("In [1]: "))
+    pid = kernel_pid(child)
+    child.expect(screen("In [2]: "))
+    os.kill(pid, signal.SIGKILL)
+    assert wait_gone(pid, 5.0)
+    run(child, "print(1)")
+    child.expect(r"Kernel died before this cell ran: killed by signal SIGKILL")
+    answers_42_fast(child)
+
+
+@pytest.mark.parametrize(
+    "cell", ["print('go'); exec('while True: pass')", "import time; print('go'); time.sleep(100)"]
+)
+def test_ctrl_c_interrupts_the_cell_and_keeps_the_kernel(spawn: Spawn, cell: str) -> None:
+    child = spawn()
+    child.expect(screen("In [1]: "))
+    run(child, "x = 41")
+    child.expect(screen("In [2]: "))
+    run(child, cell)
+    child.expect(LINE + "go\r\n")  # the cell is running in the kernel
+    child.send(CTRL_C)
+    child.expect("KeyboardInterrupt")
+    child.expect(screen("In [3]: "))
+    run(child, "print(x + 1)")
+    child.expect(LINE + r"42\r\n")
+
+
+def test_input_in_the_kernel_is_read_at_the_terminal(spawn: Spawn) -> None:
+    child = spawn()
+    child.expect(screen("In [1]: "))
+    run(child, "name = input('who? ')")
+    child.expect("who\\? ")
+    child.send("bob\r")
+    child.expect(screen("In [2]: "))
+    run(child, "print(name * 2)")
+    child.expect("bobbob")
+
+
+CRASH_LOUDLY = "import os; os.write(2, b'last-words\\n'); os._exit(7)"
+
+
+def test_repeated_crashes_stop_restarting_and_show_the_kernels_stderr(spawn: Spawn) -> None:
+    child = spawn()
+    for _ in range(2):
+        child.expect(screen("In [1]: "))
+        run(child, CRASH_LOUDLY)
+        child.expect("exited with code 7; restarted")
+    child.expect(screen("In [1]: "))
+    run(child, CRASH_LOUDLY)
+    child.expect("The kernel died 3 times within 30 s; not restarting it automatically")
+    child.expect("Last lines of the kernel's stderr:")
+    child.expect("last-words")
+    child.expect(re.escape("Start a new kernel ([y]/n)? "))
+    child.send("y\r")
+    answers_42_fast(child)
+
+
+def test_declining_a_new_kernel_leaves_the_terminal(spawn: Spawn) -> None:
+    child = spawn()
+    for _ in range(3):
+        child.expect(screen("In [1]: "))
+        run(child, CRASH_LOUDLY)
+    child.expect(re.escape("Start a new kernel ([y]/n)? "))
+    child.send("n\r")
+    child.expect("no new kernel started; leaving")
+    child.expect(pexpect.EOF)
+
+
+def test_percent_restart_gives_a_fresh_kernel(spawn: Spawn) -> None:
+    child = spawn()
+    child.expect(screen("In [1]: "))
+    run(child, "x = 1")
+    child.expect(screen("In [2]: "))
+    run(child, "%restart")
+    child.expect("Kernel restarted")
+    child.expect(screen("In [1]: "))
+    run(child, "print('x' in dir())")
+    child.expect(LINE + r"False\r\n")
