@@ -104,7 +104,10 @@ def enter_action(backend: Backend, text: str, cursor: int) -> tuple[str, str]:
 
 
 def key_bindings(backend: Backend, options: TerminalOptions) -> KeyBindings:
-    """Enter submits a complete cell or opens a new (indented) line; Alt-Enter: new line."""
+    """Enter submits a complete cell or opens a new (indented) line; Alt-Enter: new line.
+
+    With a kernel behind the backend, Ctrl-X Ctrl-R restarts it (``%restart``).
+    """
     kb = KeyBindings()
     insert_mode = emacs_insert_mode | vi_insert_mode
 
@@ -130,6 +133,14 @@ def key_bindings(backend: Backend, options: TerminalOptions) -> KeyBindings:
     @kb.add("escape", "enter", filter=has_focus(DEFAULT_BUFFER))
     def _newline(event: KeyPressEvent) -> None:
         event.current_buffer.insert_text("\n")
+
+    if callable(getattr(backend, "restart", None)):
+        # a backend with a kernel behind it: Ctrl-X Ctrl-R restarts it, as %restart does
+        @kb.add("c-x", "c-r", filter=has_focus(DEFAULT_BUFFER))
+        def _restart(event: KeyPressEvent) -> None:
+            buffer = event.current_buffer
+            buffer.document = Document("%restart", len("%restart"))
+            buffer.validate_and_handle()
 
     return kb
 

@@ -248,3 +248,15 @@ def test_percent_restart_gives_a_fresh_kernel(spawn: Spawn) -> None:
     child.expect(screen("In [1]: "))
     run(child, "print('x' in dir())")
     child.expect(LINE + r"False\r\n")
+
+
+def test_ctrl_x_ctrl_r_restarts_the_kernel(spawn: Spawn) -> None:
+    child = spawn()
+    child.expect(screen("In [1]: "))
+    run(child, "x = 1")
+    child.expect(screen("In [2]: "))
+    child.send("\x18\x12")  # Ctrl-X Ctrl-R
+    child.expect("Kernel restarted")
+    child.expect(screen("In [1]: "))
+    run(child, "print('x' in dir())")
+    child.expect(LINE + r"False\r\n")
