@@ -39,6 +39,12 @@ log = logging.getLogger(__name__)
 _DEATH_CHECK = 0.05
 #: After the execute_reply, how long iopub may stay silent before we stop waiting for idle.
 _IDLE_QUIET = 2.0
+#: Retry a refused connection after 10 ms, backing off to 25 ms (ZeroMQ's default:
+#: every 100 ms plus up to 100 ms of random jitter). A client started with its kernel
+#: connects before the kernel binds (~0.1 s later); it then gets through within
+#: ~25 ms of the bind instead of up to 0.2 s after it.
+_RECONNECT_IVL_MS = 10
+_RECONNECT_IVL_MAX_MS = 25
 
 OutputHook = Callable[[Message], None]
 
@@ -83,13 +89,11 @@ class KernelClient:
             return
         identity = self.session.session_id.encode("ascii")
         for name in ("shell", "control", "stdin"):
-            sock = self._context.socket(zmq.DEALER)
-            sock.linger = 0
+            sock = self._socket_for(zmq.DEALER)
             sock.setsockopt(zmq.IDENTITY, identity)
             sock.connect(self.info.url(name))
             self._sockets[name] = sock
-        sub = self._context.socket(zmq.SUB)
-        sub.linger = 0
+        sub = self._socket_for(zmq.SUB)
         sub.setsockopt(zmq.RCVHWM, 0)  # never drop iopub messages we have not read yet
         sub.setsockopt(zmq.SUBSCRIBE, b"")
         sub.connect(self.info.url("iopub"))
@@ -97,6 +101,13 @@ class KernelClient:
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
+
+    def _socket_for(self, kind: int) -> zmq.Socket:
+        sock = self._context.socket(kind)
+        sock.linger = 0
+        sock.setsockopt(zmq.RECONNECT_IVL, _RECONNECT_IVL_MS)
+        sock.setsockopt(zmq.RECONNECT_IVL_MAX, _RECONNECT_IVL_MAX_MS)
+        return sock
 
     def stop_channels(self) -> None:
         """Close every socket and the wake-up pipe; idempotent."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import secrets
 import socket
@@ -133,7 +134,8 @@ def resolve_connection_file(name: str | os.PathLike[str]) -> Path:
     path = Path(name).expanduser()
     if path.parent == Path(".") and not str(name).startswith("."):
         return runtime_dir() / path.name
-    return path
+    # absolute, so that resolving again (callers pass it on) keeps it where it is
+    return path.absolute()
 
 
 def newest_connection_file() -> Path:
@@ -252,8 +254,13 @@ def read_connection_file(path: str | os.PathLike[str]) -> ConnectionInfo:
     if not isinstance(data, dict):
         raise ConnectionFileError(f"connection file {target} is not a JSON object")
     try:
-        return ConnectionInfo.from_dict(data)
+        info = ConnectionInfo.from_dict(data)
     except KeyError as e:
         raise ConnectionFileError(f"connection file {target} has no {e.args[0]!r} field") from None
     except (TypeError, ValueError) as e:
         raise ConnectionFileError(f"connection file {target} has a bad field: {e}") from None
+    if not info.key:
+        logging.getLogger("split.connection").warning(
+            "connection file %s has an empty key: messages are neither signed nor checked", target
+        )
+    return info

@@ -21,6 +21,8 @@ NUMBER = r"\d+(?:\.\d+)?"
 DURATION = rf"{NUMBER} {UNIT}"
 TIME_LINES = re.compile(
     rf"CPU times: user {DURATION}, sys: {DURATION}, total: {DURATION}\nWall time: {DURATION}\n"
+    # on a loaded machine compiling may pass IPython's 0.1 s reporting threshold
+    rf"(?:(?:Compiler |Parser   ): {DURATION}\n)*"
 )
 
 

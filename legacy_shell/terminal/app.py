@@ -14,9 +14,23 @@ import sys
 from typing import Any
 
 from .backend import Backend
-from .session import ConsoleHandler, TerminalOptions, ask_exit_confirmation, run_code
+from .session import (
+    ConsoleHandler,
+    TerminalOptions,
+    ask_exit_confirmation,
+    report_death,
+    run_code,
+)
 
-__all__ = ["TerminalApp", "run_prompt_toolkit"]
+__all__ = ["DiedAtPrompt", "TerminalApp", "run_prompt_toolkit"]
+
+
+class DiedAtPrompt(Exception):
+    """The backend died while the user was typing; ``text`` is what they had typed."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("the backend died at the prompt")
+        self.text = text
 
 
 class TerminalApp:
@@ -62,8 +76,31 @@ class TerminalApp:
         )
 
     def read_cell(self, default: str = "") -> str:
-        """One cell from the prompt; ``KeyboardInterrupt``/``EOFError`` as prompt_toolkit raises."""
-        return str(self.session.prompt(default=default))
+        """One cell from the prompt; ``KeyboardInterrupt``/``EOFError`` as prompt_toolkit raises.
+
+        With a backend that can die (a kernel), the prompt also ends with
+        ``DiedAtPrompt`` when it dies meanwhile, keeping what was typed.
+        """
+        died = getattr(self.backend, "died", None)
+        if died is None:
+            return str(self.session.prompt(default=default))
+
+        def pre_run() -> None:
+            app = self.session.app
+
+            async def watch() -> None:
+                import asyncio
+
+                # the death itself is noticed by a thread blocked on the kernel
+                # process; the prompt's event loop looks at that flag 20 times a second
+                while not died.is_set():
+                    await asyncio.sleep(0.05)
+                if app.is_running:
+                    app.exit(exception=DiedAtPrompt(app.current_buffer.text))
+
+            app.create_background_task(watch())
+
+        return str(self.session.prompt(default=default, pre_run=pre_run))
 
     def confirm_exit(self) -> bool:
         return not self.options.confirm_exit or ask_exit_confirmation(input)
@@ -75,11 +112,20 @@ class TerminalApp:
             out.write(self.backend.banner())
         next_input = ""
         while True:
+            died = getattr(self.backend, "died", None)
+            if died is not None and died.is_set() and not self._report_death():
+                break
             self.backend.pre_prompt()
             out.write("\n")  # IPython's separate_in: a blank line before each prompt
             out.flush()
             try:
                 code = self.read_cell(next_input)
+            except DiedAtPrompt as gone:
+                next_input = gone.text  # what was being typed comes back on the new prompt
+                out.write("\n")
+                if not self._report_death():
+                    break
+                continue
             except KeyboardInterrupt:
                 next_input = ""
                 continue
@@ -98,6 +144,10 @@ class TerminalApp:
                 break
         self.backend.shutdown()
         return 0
+
+    def _report_death(self) -> bool:
+        """One line about a death noticed outside a cell, and a fresh backend; False: leave."""
+        return report_death(self.backend, self.backend.death_at_prompt(), sys.stdout)  # type: ignore[attr-defined]
 
 
 def run_prompt_toolkit(backend: Backend, options: TerminalOptions) -> int:

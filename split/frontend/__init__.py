@@ -10,9 +10,24 @@ it; :mod:`.kernels` hides whether the kernel is ours or attached.
 
 from __future__ import annotations
 
-from .backend import FRONTEND_MAGICS, KernelBackend
-from .crashpolicy import CrashPolicy
-from .kernels import AttachedKernel, KernelHandle, OwnKernel
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .backend import FRONTEND_MAGICS, KernelBackend
+    from .crashpolicy import CrashPolicy
+    from .kernels import AttachedKernel, KernelHandle, OwnKernel
+
+#: Imported on first use: ``ipython --two-process`` launches the kernel before it
+#: loads the backend, so the two overlap.
+_EXPORTS = {
+    "FRONTEND_MAGICS": ".backend",
+    "KernelBackend": ".backend",
+    "CrashPolicy": ".crashpolicy",
+    "AttachedKernel": ".kernels",
+    "KernelHandle": ".kernels",
+    "OwnKernel": ".kernels",
+}
 
 __all__ = [
     "FRONTEND_MAGICS",
@@ -22,3 +37,12 @@ __all__ = [
     "KernelHandle",
     "OwnKernel",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

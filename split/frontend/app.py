@@ -14,13 +14,14 @@ import argparse
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from legacy_shell.terminal.backend import BackendDied, OutputHandler
-from legacy_shell.terminal.session import ConsoleHandler, TerminalOptions, run_code
-
-from .backend import KernelBackend
 from .kernels import AttachedKernel, KernelHandle, OwnKernel
+
+if TYPE_CHECKING:
+    from legacy_shell.terminal.backend import OutputHandler
+
+    from .backend import KernelBackend
 
 __all__ = ["run_frontend"]
 
@@ -94,18 +95,23 @@ def run_frontend(
         kernel = _make_kernel(existing, attach)
     except (ConnectionFileError, SplitError, OSError) as e:
         return _fail(str(e), 1)
-    interactive = sys.stdin.isatty()
-    if interactive and sys.stdout.isatty() and not opts.simple_prompt:
-        _preload_terminal()
-    backend = KernelBackend(
-        kernel,
-        ask=input if interactive else None,
-        history_file=paths.history_file,
-        setup_lines=_kernel_lines(opts),
-    )
+    try:
+        # the kernel boots while the rest of the frontend (the client, the terminal UI) loads
+        kernel.launch()
+    except (SplitError, OSError) as e:
+        return _fail(f"the kernel could not be started: {e}", 1)
+    try:
+        backend = _backend(kernel, opts, paths)
+    except BaseException:
+        kernel.shutdown()
+        raise
+    from legacy_shell.terminal.backend import BackendDied
+
     try:
         backend.start()
     except BackendDied as e:
+        if kernel.owned:
+            backend.shutdown()  # a kernel that never answered must not linger
         return _fail(f"the kernel could not be started: {e}", 1)
     try:
         return _run_actions(backend, config, opts)
@@ -116,6 +122,21 @@ def run_frontend(
         backend.shutdown()
 
 
+def _backend(kernel: KernelHandle, opts: argparse.Namespace, paths: Any) -> KernelBackend:
+    """The terminal's backend over ``kernel`` (the terminal UI starts loading meanwhile)."""
+    interactive = sys.stdin.isatty()
+    if interactive and sys.stdout.isatty() and not opts.simple_prompt:
+        _preload_terminal()
+    from .backend import KernelBackend
+
+    return KernelBackend(
+        kernel,
+        ask=input if interactive else None,
+        history_file=paths.history_file,
+        setup_lines=_kernel_lines(opts),
+    )
+
+
 def _quiet_run(backend: KernelBackend, line: str, handler: OutputHandler) -> None:
     """One setup line in the kernel, unstored; only its errors are shown."""
     reply = backend.execute(line, handler, store_history=False, silent=True)
@@ -123,9 +144,25 @@ def _quiet_run(backend: KernelBackend, line: str, handler: OutputHandler) -> Non
         print(f"{PROG}: warning: {line!r} failed in the kernel", file=sys.stderr)
 
 
+_EXIT_CODE = (
+    "(lambda e: (e.code if isinstance(e.code, int) else (0 if e.code is None else 1))"
+    " if isinstance(e, SystemExit) else 0)(getattr(__import__('sys'), 'last_value', None))"
+)
+
+
+def _script_exit_status(backend: KernelBackend) -> int:
+    """The status a script's ``sys.exit()`` asked for (0 when it did not call it)."""
+    text = backend.evaluate(_EXIT_CODE)
+    try:
+        return int(text) if text is not None else 0
+    except ValueError:
+        return 1
+
+
 def _run_actions(backend: KernelBackend, config: Any, opts: argparse.Namespace) -> int:
     """Setup lines, then ``-c``/``-m``/FILE, then the terminal when asked for."""
     from legacy_shell.cli import interact
+    from legacy_shell.terminal.session import ConsoleHandler, TerminalOptions, run_code
 
     colors = opts.colors or sys.stdout.isatty()
     handler = ConsoleHandler(TerminalOptions.from_config(config, colors=colors))
@@ -141,11 +178,15 @@ def _run_actions(backend: KernelBackend, config: Any, opts: argparse.Namespace) 
         cell = "%run -m " + " ".join(shlex.quote(a) for a in [opts.module, *(opts.args or [])])
     elif opts.file is not None:
         target = str(Path(opts.file).resolve())  # the kernel may run elsewhere (--existing)
-        cell = "%run " + " ".join(shlex.quote(a) for a in [target, *(opts.args or [])])
+        # -e: a sys.exit() in the script ends it quietly, as `ipython FILE` does in one
+        # process; its status is read back below
+        cell = "%run -e " + " ".join(shlex.quote(a) for a in [target, *(opts.args or [])])
     if cell is not None:
         outcome = run_code(backend, cell, handler, sys.stdout)
         if outcome.reply is None or outcome.reply.status != "ok":
             status = 1
+        elif opts.file is not None and opts.code is None and opts.module is None:
+            status = _script_exit_status(backend)
         if outcome.exit_requested:
             return status
     if opts.interactive or not ran_something:

@@ -256,10 +256,10 @@ class KernelBackend:
         text = str(self._kernel_info.get("banner") or "").rstrip("\n")
         pid = getattr(self.kernel, "pid", None)
         where = f"in process {pid}" if pid else f"at {self.kernel.connection_file}"
-        extra = (
-            f"Two-process mode: the kernel runs {where}; %restart restarts it, "
-            "%connect_info shows how to attach.\n"
+        how = (
+            "%restart restarts it" if self.kernel.can_restart else "it keeps running when you leave"
         )
+        extra = f"Two-process mode: the kernel runs {where}; {how}, %connect_info shows how to attach.\n"
         return (text + "\n" if text else "") + extra
 
     def execute(
@@ -288,6 +288,40 @@ class KernelBackend:
         if store_history and not silent and reply.status != "aborted":
             self._count = reply.execution_count + 1
         return reply
+
+    def evaluate(self, expression: str) -> str | None:
+        """The ``text/plain`` repr of ``expression`` in the kernel (a silent execute
+        with a user expression), or ``None`` when it fails or the kernel is gone."""
+        if self._client is None or self.kernel.died.is_set():
+            return None
+        with self._lock:
+            try:
+                msg = self._client.execute_interactive(
+                    "",
+                    output_hook=lambda m: None,
+                    stdin_hook=lambda m: "",
+                    died=self.kernel.died,
+                    silent=True,
+                    store_history=False,
+                    user_expressions={"value": expression},
+                )
+            except (KernelDied, SplitError):
+                return None
+        found = msg.content.get("user_expressions", {}).get("value", {})
+        if found.get("status") != "ok":
+            return None
+        text = found.get("data", {}).get("text/plain")
+        return str(text) if text is not None else None
+
+    @property
+    def died(self) -> Any:
+        """The kernel's death event (a ``threading.Event``): the terminal watches it
+        while it waits at the prompt, so a death there is reported at once."""
+        return self.kernel.died
+
+    def death_at_prompt(self) -> BackendDied:
+        """The one-line report of a death noticed while the user was at the prompt."""
+        return self._death("Kernel died")
 
     def _death(self, what: str = "Kernel died") -> BackendDied:
         self.policy.record_death()

@@ -43,6 +43,14 @@ class KernelHandle(Protocol):
         """Set (from another thread) as soon as the kernel is known to be dead."""
         ...
 
+    def launch(self) -> None:
+        """Begin starting the kernel without waiting for it (``start`` then finishes).
+
+        The frontend calls it as early as it can, so the kernel boots while the
+        terminal loads; a handle with nothing to launch does nothing.
+        """
+        ...
+
     def start(self) -> None: ...
 
     def new_client(self) -> KernelClient: ...
@@ -73,6 +81,7 @@ class OwnKernel:
             manager = KernelManager()
         self.manager = manager
         self.ready_timeout = ready_timeout
+        self._launched = False
 
     @property
     def connection_file(self) -> Path:
@@ -91,8 +100,16 @@ class OwnKernel:
         pid = self.manager.pid
         return int(pid) if pid is not None else None
 
+    def launch(self) -> None:
+        """Spawn the kernel process now; ``start`` waits for it to answer."""
+        if not self._launched:
+            self.manager.start()
+            self._launched = True
+
     def start(self) -> None:
-        self.manager.start()
+        """Launch the kernel unless ``launch`` already did, and wait until it answers."""
+        self.launch()
+        self._launched = False  # a later start() (a new kernel) launches again
         self.manager.wait_ready(timeout=self.ready_timeout)
 
     def new_client(self) -> KernelClient:
@@ -140,6 +157,9 @@ class AttachedKernel:
     @property
     def connection_file(self) -> Path:
         return self._file
+
+    def launch(self) -> None:
+        """Nothing to launch: the kernel runs already."""
 
     def start(self) -> None:
         from ..heartbeat import HeartbeatMonitor

@@ -190,6 +190,7 @@ class KernelCore:
             return None
 
     def _on_sigint(self, signum: int, frame: Any) -> None:
+        __tracebackhide__ = True  # the user's traceback ends in their code, not here
         if self._executing:
             raise KeyboardInterrupt
 
@@ -271,12 +272,14 @@ class KernelCore:
         silent = bool(c.get("silent", False))
         stop_on_error = bool(c.get("stop_on_error", True))
         interp = self._interp
-        if not silent:
-            self._publish(
-                "execute_input", {"code": code, "execution_count": interp.execution_count}, msg
-            )
+        # from here on an interrupt belongs to this cell (a SIGINT arriving while
+        # execute_input goes out must not be lost)
         self._executing = True
         try:
+            if not silent:
+                self._publish(
+                    "execute_input", {"code": code, "execution_count": interp.execution_count}, msg
+                )
             reply = interp.execute(
                 code,
                 silent=silent,
@@ -285,6 +288,16 @@ class KernelCore:
                 allow_stdin=bool(c.get("allow_stdin", False)),
                 stop_on_error=stop_on_error,
             )
+        except KeyboardInterrupt:
+            # the interrupt landed outside the cell's own code (before it started
+            # or as it ended): the cell still ends with KeyboardInterrupt
+            reply = {
+                "status": "error",
+                "ename": "KeyboardInterrupt",
+                "evalue": "",
+                "traceback": ["KeyboardInterrupt"],
+                "execution_count": interp.execution_count,
+            }
         finally:
             self._executing = False
             interp.flush_output()

@@ -9,17 +9,29 @@ interpreter: none of it changes while the kernel runs.
 from __future__ import annotations
 
 import platform
+import sys
 from pathlib import Path
 from typing import Any
 
 import legacy_shell
 
-__all__ = ["PROTOCOL_VERSION", "help_links", "kernel_info", "language_info"]
+__all__ = ["PROTOCOL_VERSION", "default_banner", "help_links", "kernel_info", "language_info"]
 
 #: The Jupyter messaging protocol version this kernel speaks (as in ``split.wire``).
 PROTOCOL_VERSION = "5.3"
 
 _PYTHON_DOCS = "https://docs.python.org/3/"
+
+
+def default_banner() -> str:
+    """The shell's banner, as the in-process terminal shows it; static, so no shell is needed."""
+    version = sys.version.replace("\n", " ")
+    return (
+        f"Python {version}\n"
+        "Type 'copyright', 'credits' or 'license' for more information\n"
+        f"legacy_shell {legacy_shell.__version__} -- An enhanced Interactive Python. "
+        "Type '?' for help.\n"
+    )
 
 
 def help_links() -> list[dict[str, str]]:
@@ -44,14 +56,14 @@ def language_info() -> dict[str, Any]:
     }
 
 
-def kernel_info(banner: str) -> dict[str, Any]:
-    """The ``kernel_info_reply`` content, with the shell's ``banner``."""
+def kernel_info(banner: str | None = None) -> dict[str, Any]:
+    """The ``kernel_info_reply`` content, with ``banner`` (default: :func:`default_banner`)."""
     return {
         "status": "ok",
         "protocol_version": PROTOCOL_VERSION,
         "implementation": "legacy-shell",
         "implementation_version": legacy_shell.__version__,
         "language_info": language_info(),
-        "banner": banner,
+        "banner": default_banner() if banner is None else banner,
         "help_links": help_links(),
     }

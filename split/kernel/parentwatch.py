@@ -26,20 +26,20 @@ import sys
 import threading
 from collections.abc import Callable
 
-__all__ = ["set_parent_death_signal", "watch_parent_fd", "watch_parent_pid"]
+__all__ = ["exit_now", "set_parent_death_signal", "watch_parent_fd", "watch_parent_pid"]
 
 log = logging.getLogger("split.kernel.parentwatch")
 
 _PR_SET_PDEATHSIG = 1
 
 
-def _exit_now() -> None:
+def exit_now() -> None:
     log.warning("the parent process is gone: the kernel exits")
     logging.shutdown()
     os._exit(0)
 
 
-def watch_parent_fd(fd: int, on_gone: Callable[[], None] = _exit_now) -> threading.Thread:
+def watch_parent_fd(fd: int, on_gone: Callable[[], None] = exit_now) -> threading.Thread:
     """Start a daemon thread that calls ``on_gone`` when ``fd`` reaches end-of-file."""
     os.set_inheritable(fd, False)  # children of user code must not keep it open
 
@@ -70,7 +70,7 @@ def set_parent_death_signal(sig: int = signal.SIGKILL) -> bool:
     return ok
 
 
-def watch_parent_pid(pid: int, on_gone: Callable[[], None] = _exit_now) -> threading.Thread | None:
+def watch_parent_pid(pid: int, on_gone: Callable[[], None] = exit_now) -> threading.Thread | None:
     """Call ``on_gone`` when process ``pid`` (the launching frontend) ends.
 
     Returns ``None`` when ``pid`` is not our parent (nothing sensible to watch).

@@ -98,7 +98,7 @@ def test_urls() -> None:
 def test_names_resolve_as_jupyter_does(runtime: Path, tmp_path: Path) -> None:
     assert resolve_connection_file("kernel-1.json") == runtime / "kernel-1.json"
     assert resolve_connection_file(tmp_path / "k.json") == tmp_path / "k.json"
-    assert resolve_connection_file("sub/k.json") == Path("sub/k.json")
+    assert resolve_connection_file("sub/k.json") == Path("sub/k.json").absolute()
 
 
 def test_the_newest_file_is_found(runtime: Path) -> None:
@@ -176,3 +176,14 @@ def test_jupyter_client_reads_our_file(tmp_path: Path) -> None:
     data = connect.find_connection_file(str(path))
     loaded = json.loads(Path(data).read_text())
     assert loaded["key"] == info.key and loaded["shell_port"] == info.shell_port
+
+
+def test_a_relative_path_with_a_directory_part_stays_put_when_resolved_twice(
+    tmp_path, monkeypatch
+) -> None:
+    from split.connection import resolve_connection_file
+
+    monkeypatch.chdir(tmp_path)
+    once = resolve_connection_file("./k.json")
+    assert once == tmp_path / "k.json"
+    assert resolve_connection_file(once) == once

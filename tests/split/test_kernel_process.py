@@ -253,7 +253,9 @@ def _wait_pid_gone(pid: int, timeout: float) -> bool:
 
 
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs pidfd_open (Linux)")
-def test_the_kernel_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+def test_the_kernel_exits_with_its_connection_file_when_its_parent_is_killed(
+    tmp_path: Path,
+) -> None:
     conn, info = write_connection_file(tmp_path / "kernel.json")
     parent = subprocess.Popen(
         [sys.executable, "-c", PARENT, str(conn), str(tmp_path / "kernel.stderr")],
@@ -271,6 +273,8 @@ def test_the_kernel_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
         parent.kill()
         parent.wait(TIMEOUT)
         assert _wait_pid_gone(kernel_pid, 5.0), "the kernel outlived its parent"
+        # and it took its connection file along: `--existing` must not find a dead kernel
+        assert not conn.exists()
     finally:
         if parent.poll() is None:
             parent.kill()

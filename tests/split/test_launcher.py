@@ -192,3 +192,15 @@ def test_a_foreign_legacy_shell_on_the_path_is_one_clear_error(tmp_path: Path) -
     assert result.returncode == 2
     assert "shadows ours" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_scripts_sys_exit_status_is_ours_quietly_as_in_one_process(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    script = tmp_path / "leave.py"
+    script.write_text("import sys\nprint('hi')\nsys.exit(3)\n")
+    for mode in ([], ["--two-process"]):
+        done = ipython(*mode, str(script), env=env)
+        assert done.returncode == 3, (mode, done.stdout, done.stderr)
+        assert done.stdout.strip() == "hi"
+        assert "SystemExit" not in done.stdout + done.stderr
