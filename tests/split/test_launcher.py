@@ -9,7 +9,6 @@ No test leaves a kernel behind.
 from __future__ import annotations
 
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -17,36 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kernel_processes import kernel_pids, wait_gone
 
 from split.launcher import split_mode_flags
 
 IPYTHON = str(Path(sys.executable).with_name("ipython"))
-
-
-def kernel_pids(marker: Path) -> list[int]:
-    """Kernel processes whose command line names a file under ``marker``."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if "split.kernel" in cmdline and str(marker) in cmdline:
-            pids.append(int(entry.name))
-    return pids
-
-
-def wait_gone(pid: int, timeout: float) -> bool:
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], timeout)[0])
-    finally:
-        os.close(fd)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import select
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from kernel_processes import kernel_pids, wait_gone
 
 pytestmark = pytest.mark.pty
 
@@ -37,33 +37,6 @@ LINE = r"(?:\n|\x1b\[\?2004l)"
 def screen(text: str) -> str:
     """A pattern for ``text`` as the terminal draws it: colour codes may sit between characters."""
     return _ESCAPES.join(re.escape(ch) for ch in text)
-
-
-def kernel_pids(marker: Path) -> list[int]:
-    """Kernel processes whose command line names a file under ``marker`` (the test's runtime dir)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if "split.kernel" in cmdline and str(marker) in cmdline:
-            pids.append(int(entry.name))
-    return pids
-
-
-def wait_gone(pid: int, timeout: float) -> bool:
-    """Wait for ``pid`` to end (a pidfd becomes readable when it does)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], timeout)[0])
-    finally:
-        os.close(fd)
 
 
 Spawn = Callable[..., pexpect.spawn]
