@@ -142,7 +142,7 @@ def run_standalone_kernel(
     death = manager.death
     manager.shutdown()
     if death is not None and death.returncode != 0:
-        print(f"{PROG}: the kernel {death.describe()}", file=sys.stderr)
+        print(f"{PROG}: the kernel ended: {death.describe()}", file=sys.stderr)
         return 1
     print("The kernel stopped.", flush=True)
     return 0
