@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
-import statistics
 import subprocess
 import sys
 import sysconfig
@@ -22,7 +21,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "bench"))
+from common import BenchError, check_our_ipython, median  # noqa: E402
 
 
 def byte_compile() -> None:
@@ -41,9 +41,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="timed runs per command (default 30)")
     args = parser.parse_args()
-    ours = BIN / "ipython"
-    if "split.launcher" not in ours.read_text(errors="replace"):
-        print(f"{ours} is not legacy-shell's script; run ./dev start once", file=sys.stderr)
+    try:
+        ours = check_our_ipython()
+    except BenchError as e:
+        print(e, file=sys.stderr)
         return 2
     byte_compile()
     with tempfile.TemporaryDirectory() as home:
@@ -61,7 +62,7 @@ def main() -> int:
         for _ in range(args.runs):
             for name, argv in commands.items():
                 samples[name].append(time_once(argv, env))
-    med = {name: statistics.median(s) for name, s in samples.items()}
+    med = {name: median(s) for name, s in samples.items()}
     ipy = med["IPython: python -m IPython -c pass"]
     print(f"start-up, median of {args.runs} runs (interleaved)")
     for name, value in med.items():

@@ -47,13 +47,6 @@ def _exclusive_completers() -> tuple[Callable[[Context], list[Completion] | None
     )
 
 
-def _import_jedi() -> None:
-    try:
-        import jedi  # noqa: F401
-    except ImportError:  # jedi is a dependency, but completion works without it
-        pass
-
-
 class Completer:
     """Completion for one shell; reads ``user_ns``, the magics table and ``config``.
 
@@ -106,14 +99,6 @@ class Completer:
         start = min([start, *(c.start for c in found)])
         matches = [line[start : c.start] + c.text for c in found]
         return line[start:cursor], list(dict.fromkeys(matches))
-
-    def warm_up(self) -> None:
-        """Import jedi in the background (once the prompt shows), so that even the
-        first Tab can get jedi's results within the budget."""
-        if self._jedi_enabled():
-            threading.Thread(
-                target=_import_jedi, name="legacy-shell-jedi-import", daemon=True
-            ).start()
 
     # -- the parts ---------------------------------------------------------------
     def _context(self, code: str, cursor: int) -> Context:

@@ -70,12 +70,10 @@ _ALIASES = {
     "Completer": "completion",
     "Prompts": "prompts",
 }
+#: IPython's trait names that differ from ours (after the class -> section mapping)
 _IPYTHON_NAMES = {
     "shell.color_info": "shell.colors",
-    "shell.colors": "shell.colors",
-    "terminal.confirm_exit": "terminal.confirm_exit",
     "completion.use_jedi": "completion.jedi",
-    "history.hist_file": "history.enabled",
 }
 
 

@@ -37,7 +37,6 @@ class DisplayHook:
         self.cache_size = cache_size
         self.quiet = False  # set per cell: trailing ';'
         self.last_result: Any = None
-        self.prompt_count = 0
 
     def __call__(self, result: Any) -> None:
         if result is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getopt
 import shlex
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -250,14 +249,3 @@ class MagicsManager:
             else f"Automagic is {state}, % prefix IS needed for line magics."
         )
         return "\n".join(lines)
-
-
-def magic_doc(func: Callable[..., Any]) -> str:
-    """The docstring of a magic function, cleaned up for display."""
-    import inspect
-
-    return inspect.cleandoc(func.__doc__ or "No documentation")
-
-
-def print_err(message: str) -> None:
-    print(message, file=sys.stderr)

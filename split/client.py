@@ -120,10 +120,6 @@ class KernelClient:
                     os.close(fd)
         self._wake_r = self._wake_w = -1
 
-    @property
-    def channels_running(self) -> bool:
-        return bool(self._sockets)
-
     def wake(self) -> None:
         """Interrupt a wait in progress (any thread): it re-checks whether the kernel died."""
         if self._wake_w >= 0:

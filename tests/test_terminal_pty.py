@@ -8,7 +8,6 @@ every child is killed in teardown.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -16,17 +15,9 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from ptyterm import UP, screen, spawn_terminal
 
 pytestmark = pytest.mark.pty
-
-TIMEOUT = 10
-_ESCAPES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
-UP = "\x1b[A"
-
-
-def screen(text: str) -> str:
-    """A pattern for ``text`` as the terminal draws it: colour codes may sit between characters."""
-    return _ESCAPES.join(re.escape(ch) for ch in text)
 
 
 Spawn = Callable[..., pexpect.spawn]
@@ -38,21 +29,11 @@ def spawn(tmp_path: Path) -> Iterator[Spawn]:
     children: list[pexpect.spawn] = []
 
     def start(*args: str, home: Path | None = None) -> pexpect.spawn:
-        env = dict(os.environ)
-        env.pop("PYTHONSTARTUP", None)
-        env.update(
-            LEGACY_SHELL_DIR=str(home or tmp_path),
-            TERM="xterm",
-            PROMPT_TOOLKIT_NO_CPR="1",  # pexpect does not answer cursor-position requests
-        )
-        child = pexpect.spawn(
+        child = spawn_terminal(
             sys.executable,
             ["-m", "legacy_shell", *args],
-            env=env,
-            cwd=str(tmp_path),
-            dimensions=(24, 100),
-            timeout=TIMEOUT,
-            encoding="utf-8",
+            cwd=tmp_path,
+            env={"LEGACY_SHELL_DIR": str(home or tmp_path)},
         )
         children.append(child)
         return child

@@ -22,21 +22,14 @@ from pathlib import Path
 import pexpect
 import pytest
 from kernel_processes import kernel_pids, wait_gone
+from ptyterm import UP, screen, spawn_terminal
 
 pytestmark = pytest.mark.pty
 
-TIMEOUT = 10
 IPYTHON = str(Path(sys.executable).with_name("ipython"))
-_ESCAPES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
-UP = "\x1b[A"
 CTRL_C = "\x03"
 #: Start of a line of output: after a newline, or after the prompt leaves bracketed-paste mode.
 LINE = r"(?:\n|\x1b\[\?2004l)"
-
-
-def screen(text: str) -> str:
-    """A pattern for ``text`` as the terminal draws it: colour codes may sit between characters."""
-    return _ESCAPES.join(re.escape(ch) for ch in text)
 
 
 Spawn = Callable[..., pexpect.spawn]
@@ -49,22 +42,14 @@ def spawn(tmp_path: Path) -> Iterator[Spawn]:
     runtime = tmp_path / "runtime"
 
     def start(*args: str) -> pexpect.spawn:
-        env = dict(os.environ)
-        env.pop("PYTHONSTARTUP", None)
-        env.update(
-            LEGACY_SHELL_DIR=str(tmp_path / "home"),
-            JUPYTER_RUNTIME_DIR=str(runtime),
-            TERM="xterm",
-            PROMPT_TOOLKIT_NO_CPR="1",  # pexpect does not answer cursor-position requests
-        )
-        child = pexpect.spawn(
+        child = spawn_terminal(
             IPYTHON,
             ["--two-process", "--no-banner", *args],
-            env=env,
-            cwd=str(tmp_path),
-            dimensions=(24, 100),
-            timeout=TIMEOUT,
-            encoding="utf-8",
+            cwd=tmp_path,
+            env={
+                "LEGACY_SHELL_DIR": str(tmp_path / "home"),
+                "JUPYTER_RUNTIME_DIR": str(runtime),
+            },
         )
         children.append(child)
         return child
