@@ -13,7 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PACKAGES = ["legacy_shell", "split"]
+PACKAGES = ["legacy_shell", "split", "adapters"]
+#: The shell suite runs in both modes: in-process and against a kernel through the proxy.
+PYTEST_DEFAULTS = ["--shell-mode=both"]
 
 
 def run(title: str, argv: list[str], env: dict[str, str] | None = None) -> int:
@@ -34,7 +36,16 @@ def main(pytest_args: list[str]) -> int:
     subprocess.call([str(BIN / "coverage"), "erase"], cwd=ROOT)
     code = run(
         "pytest (under coverage)",
-        [str(BIN / "coverage"), "run", "-m", "pytest", "-p", "no:cacheprovider", *pytest_args],
+        [
+            str(BIN / "coverage"),
+            "run",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            *PYTEST_DEFAULTS,
+            *pytest_args,
+        ],
         env,
     )
     if code not in (0,):

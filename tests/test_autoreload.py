@@ -165,6 +165,24 @@ def test_failed_reload_reports_keeps_old_code_and_retries_after_a_fix(
 # -- through the shell ------------------------------------------------------------------
 
 
+def in_shell(shell: Any, expr: str) -> Any:
+    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
+    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
+    return shell.user_ns.pop("_in_shell_value")
+
+
+@pytest.fixture
+def shell_module(shell: Any, module: Module) -> Iterator[Module]:
+    """``module``, importable by the shell too: on ``sys.path`` of the shell's process.
+
+    The shell fixture restores that ``sys.path``; the module leaves its ``sys.modules`` here.
+    """
+    directory = str(module.path.parent)
+    shell.run_cell(f"import sys\nsys.path.insert(0, {directory!r})", silent=True).raise_error()
+    yield module
+    shell.run_cell(f"import sys\nsys.modules.pop({module.name!r}, None)", silent=True).raise_error()
+
+
 def run(shell: Any) -> Callable[[str], Any]:
     def run_cell(code: str) -> Any:
         result = shell.run_cell(code, store_history=True)
@@ -175,76 +193,76 @@ def run(shell: Any) -> Callable[[str], Any]:
 
 
 def test_load_ext_autoreload_2_updates_imported_names_and_instances(
-    shell: Any, module: Module, capsys: pytest.CaptureFixture[str]
+    shell: Any, shell_module: Module, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cell = run(shell)
     cell("%load_ext autoreload")
     cell("%autoreload 2")
-    cell(f"from {module.name} import f, C\nobj = C()")
-    module.write(V2)
+    cell(f"from {shell_module.name} import f, C\nobj = C()")
+    shell_module.write(V2)
     cell("r = (f(), obj.method(), obj.prop)")
     assert shell.user_ns["r"] == (2, "new", "new prop")
     assert "brand_new" not in shell.user_ns
 
 
-def test_module_imported_then_edited_before_the_next_cell(shell: Any, module: Module) -> None:
+def test_module_imported_then_edited_before_the_next_cell(shell: Any, shell_module: Module) -> None:
     cell = run(shell)
     cell("%load_ext autoreload")
     cell("%autoreload 2")
-    cell(f"import {module.name} as m")  # first seen after the previous check
-    module.write(V2)
+    cell(f"import {shell_module.name} as m")  # first seen after the previous check
+    shell_module.write(V2)
     cell("r = m.f()")
     assert shell.user_ns["r"] == 2
 
 
-def test_autoreload_3_adds_new_names(shell: Any, module: Module) -> None:
+def test_autoreload_3_adds_new_names(shell: Any, shell_module: Module) -> None:
     cell = run(shell)
     cell("%load_ext autoreload")
     cell("%autoreload complete")
-    cell(f"from {module.name} import *")
-    module.write(V2)
+    cell(f"from {shell_module.name} import *")
+    shell_module.write(V2)
     cell("r = brand_new()")
     assert shell.user_ns["r"] == "brand new"
 
 
 def test_off_aimport_and_unload(
-    shell: Any, module: Module, capsys: pytest.CaptureFixture[str]
+    shell: Any, shell_module: Module, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cell = run(shell)
     cell("%load_ext autoreload")
     cell("%autoreload 1")
-    cell(f"%aimport {module.name}")
-    assert module.name in shell.user_ns
+    cell(f"%aimport {shell_module.name}")
+    assert shell_module.name in shell.user_ns
     cell("%aimport")
     out = capsys.readouterr().out
-    assert out == f"Modules to reload:\n{module.name}\n\nModules to skip:\n\n"
-    module.write(V2)
-    cell(f"r = {module.name}.f()")
+    assert out == f"Modules to reload:\n{shell_module.name}\n\nModules to skip:\n\n"
+    shell_module.write(V2)
+    cell(f"r = {shell_module.name}.f()")
     assert shell.user_ns["r"] == 2
     cell("%autoreload off")
-    module.write("def f():\n    return 3\n")
-    cell(f"r = {module.name}.f()")
+    shell_module.write("def f():\n    return 3\n")
+    cell(f"r = {shell_module.name}.f()")
     assert shell.user_ns["r"] == 2
     cell("%autoreload")  # "now": reload immediately whatever the mode
-    cell(f"r = {module.name}.f()")
+    cell(f"r = {shell_module.name}.f()")
     assert shell.user_ns["r"] == 3
     cell("%unload_ext autoreload")
-    assert shell.find_line_magic("autoreload") is None
-    assert shell.find_line_magic("aimport") is None
+    assert in_shell(shell, "get_ipython().find_line_magic('autoreload')") is None
+    assert in_shell(shell, "get_ipython().find_line_magic('aimport')") is None
 
 
 def test_a_broken_edit_never_stops_the_cell(
-    shell: Any, module: Module, capsys: pytest.CaptureFixture[str]
+    shell: Any, shell_module: Module, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cell = run(shell)
     cell("%load_ext autoreload")
     cell("%autoreload 2")
-    cell(f"from {module.name} import f")
-    module.write("raise RuntimeError('boom')\n")
+    cell(f"from {shell_module.name} import f")
+    shell_module.write("raise RuntimeError('boom')\n")
     cell("r = f()")
     assert shell.user_ns["r"] == 1
     err = capsys.readouterr().err
-    assert f"[autoreload of {module.name} failed:" in err and "RuntimeError: boom" in err
+    assert f"[autoreload of {shell_module.name} failed:" in err and "RuntimeError: boom" in err
 
 
 def test_bad_mode_is_a_usage_error(shell: Any, capsys: pytest.CaptureFixture[str]) -> None:

@@ -305,7 +305,14 @@ def test_completer_offers_nothing_when_the_backend_died() -> None:
 
 # -- the in-process backend -------------------------------------------------------------------
 
+#: ``InProcessBackend`` drives a shell object in this process: these tests are about it by nature.
+IN_PROCESS_BACKEND = pytest.mark.inprocess_only(
+    reason="checks the in-process terminal backend object (it drives a shell in this process); "
+    "its two-process counterpart is tested in tests/split/test_frontend_backend.py"
+)
 
+
+@IN_PROCESS_BACKEND
 def test_in_process_execute_routes_outputs_and_restores_the_shell_sink(shell: Any) -> None:
     backend = InProcessBackend(shell)
     handler = RecordingHandler()
@@ -317,6 +324,7 @@ def test_in_process_execute_routes_outputs_and_restores_the_shell_sink(shell: An
     assert backend.execution_count == 2
 
 
+@IN_PROCESS_BACKEND
 def test_in_process_errors_go_to_the_handler_with_status_error(shell: Any) -> None:
     handler = RecordingHandler()
     reply = InProcessBackend(shell).execute("1/0", handler)
@@ -324,6 +332,7 @@ def test_in_process_errors_go_to_the_handler_with_status_error(shell: Any) -> No
     assert handler.calls == [("error", ("ZeroDivisionError", "division by zero"))]
 
 
+@IN_PROCESS_BACKEND
 def test_in_process_payloads_have_jupyters_shape(shell: Any) -> None:
     backend = InProcessBackend(shell)
     reply = backend.execute("get_ipython().set_next_input('x = 1')", RecordingHandler())
@@ -334,6 +343,7 @@ def test_in_process_payloads_have_jupyters_shape(shell: Any) -> None:
     assert reply.payloads == [{"source": "ask_exit", "keepkernel": False}]
 
 
+@IN_PROCESS_BACKEND
 def test_in_process_requests(shell: Any) -> None:
     backend = InProcessBackend(shell)
     backend.execute("a_long_name = 1", RecordingHandler())
@@ -356,6 +366,7 @@ def test_name_at_cursor_finds_what_the_user_means() -> None:
     assert name_at_cursor("1 + ", 4) == ""
 
 
+@IN_PROCESS_BACKEND
 @pytest.mark.parametrize("text", ["1\n", "print('x')\n"])
 def test_in_process_line_mode_end_to_end(
     shell: Any, capsys: pytest.CaptureFixture[str], text: str

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import builtins
 import stat
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,38 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def next_input(shell: Any) -> str:
-    return shell.output.next_input
+@pytest.fixture
+def shell(here: Path, shell: Any) -> Any:
+    """The suite's fresh shell, started in ``here``: relative file names mean the same to both."""
+    return shell
+
+
+def in_shell(shell: Any, expr: str) -> Any:
+    """``expr`` evaluated in the shell's own process (this one, or its kernel), by value."""
+    shell.run_cell(f"_probe = {expr}", silent=True).raise_error()
+    return shell.user_ns.pop("_probe")
+
+
+def setenv(shell: Any, monkeypatch: pytest.MonkeyPatch, name: str, value: str | None) -> None:
+    """Set (``None``: remove) a variable in the shell's environment, undone after the test.
+
+    In two-process mode the kernel copied this environment when the shell started,
+    so the variable is changed there too.
+    """
+    monkeypatch.setenv(name, value or "")  # recorded: whatever happens next is undone
+    environ = "__import__('os').environ"
+    if value is None:
+        monkeypatch.delenv(name)
+        code = f"{environ}.pop({name!r}, None)"
+    else:
+        code = f"{environ}[{name!r}] = {value!r}"
+    shell.run_cell(code, silent=True).raise_error()
+
+
+def next_input(shell: Any) -> str | None:
+    """What the shell asked the frontend to pre-fill (its terminal output keeps it)."""
+    text: str | None = in_shell(shell, "get_ipython().output.next_input")
+    return text
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -159,20 +189,28 @@ def test_save_raw_keeps_magics_and_uses_ipy(shell: Any, here: Path) -> None:
 
 
 def test_save_asks_before_overwriting(
-    shell: Any, here: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    shell: Any, here: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (here / "keep.py").write_text("precious\n")
     shell.run_cell("a = 1", store_history=True)
-    prompts: list[str] = []
+    # The question is asked with input() in the shell's process (the fixture puts builtins back).
+    shell.run_cell(
+        textwrap.dedent(
+            """\
+            import builtins
+            prompts = []
 
-    def say_no(prompt: str = "") -> str:
-        prompts.append(prompt)
-        return "n"
+            def say_no(prompt=""):
+                prompts.append(prompt)
+                return "n"
 
-    monkeypatch.setattr(builtins, "input", say_no)
+            builtins.input = say_no
+            """
+        )
+    )
     capsys.readouterr()
     shell.run_line_magic("save", "keep.py 1")
-    assert prompts == ["File `keep.py` exists. Overwrite (y/[N])?  "]
+    assert shell.user_ns["prompts"] == ["File `keep.py` exists. Overwrite (y/[N])?  "]
     assert capsys.readouterr().out == "Operation cancelled.\n"
     assert (here / "keep.py").read_text() == "precious\n"
     shell.run_line_magic("save", "-f keep.py 1")
@@ -212,10 +250,11 @@ def write_editor(path: Path, line: str, status: int = 0) -> Path:
 
 
 @pytest.fixture
-def editor(here: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def editor(shell: Any, here: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shell's $EDITOR (no $VISUAL to take precedence): appends ``print("edited")``."""
     script = write_editor(here / "editor.sh", 'print("edited")')
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.setenv("EDITOR", str(script))
+    setenv(shell, monkeypatch, "VISUAL", None)
+    setenv(shell, monkeypatch, "EDITOR", str(script))
     return script
 
 
@@ -285,8 +324,8 @@ def test_editor_from_config_wins(
 def test_a_failing_editor_is_reported(
     shell: Any, here: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.setenv("EDITOR", str(write_editor(here / "bad.sh", "x = 1", status=1)))
+    setenv(shell, monkeypatch, "VISUAL", None)
+    setenv(shell, monkeypatch, "EDITOR", str(write_editor(here / "bad.sh", "x = 1", status=1)))
     assert shell.run_line_magic("edit", "") is None
     assert "Could not open editor" in capfd.readouterr().err
 

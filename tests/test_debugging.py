@@ -1,12 +1,12 @@
 """%xmode, %tb, %debug / %%debug and %pdb: the shell's error-handling magics.
 
-The debugger reads its commands from the current ``sys.stdin``; tests feed it
-an ``io.StringIO`` of commands, as a user would type them at ``ipdb>``.
+The debugger reads its commands from the current ``sys.stdin`` of the shell's
+process; tests feed it an ``io.StringIO`` of commands, as a user would type
+them at ``ipdb>``.
 """
 
 from __future__ import annotations
 
-import io
 import sys
 
 import pytest
@@ -14,15 +14,46 @@ import pytest
 FAILING_CELL = "def f(n):\n    x = n * 6\n    return x / 0\n"
 
 
+#: The identity of the tracer of the shell's process (coverage's, when measured).
+TRACER = "id(sys.gettrace())"
+
+
+def run_quietly(shell, code: str) -> None:
+    """Run ``code`` in the shell's process: no history, no events, no output; errors raise."""
+    shell.run_cell(code, silent=True).raise_error()
+
+
+def in_shell(shell, expr: str):
+    """``expr`` evaluated in the shell's process (``sys`` imported): a plain value."""
+    run_quietly(shell, f"import sys\n_in_shell_value = {expr}")
+    return shell.user_ns.pop("_in_shell_value")
+
+
 @pytest.fixture
-def no_last_exception(monkeypatch):
-    """Forget the exception an earlier test left in ``sys.last_*`` (restored afterwards)."""
-    for name in ("last_type", "last_value", "last_traceback"):
+def no_last_exception(shell, monkeypatch):
+    """Forget the exception an earlier test left in ``sys.last_*`` of the shell's process.
+
+    In-process they are restored afterwards; a kernel has no later use for them.
+    """
+    names = ("last_type", "last_value", "last_traceback", "last_exc")
+    for name in names:
         monkeypatch.delattr(sys, name, raising=False)
+    run_quietly(shell, f"import sys\nfor name in {names!r}:\n    vars(sys).pop(name, None)")
 
 
-def feed_debugger(monkeypatch, commands: str) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(commands))
+@pytest.fixture
+def feed_debugger(shell, monkeypatch):
+    """``feed(commands)``: what the user types at ``ipdb>``, as ``sys.stdin`` of the shell's process.
+
+    That process gets its own stdin back afterwards (in-process: by monkeypatch's undo).
+    """
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+
+    def feed(commands: str) -> None:
+        run_quietly(shell, f"import io, sys\nsys.stdin = io.StringIO({commands!r})")
+
+    yield feed
+    run_quietly(shell, "import sys\nsys.stdin = sys.__stdin__")
 
 
 # -- %xmode ------------------------------------------------------------------------------
@@ -30,7 +61,7 @@ def test_xmode_without_argument_cycles_like_ipython(shell, capsys):
     seen = []
     for _ in range(4):
         shell.run_line_magic("xmode", "")
-        seen.append(shell.traceback_formatter.mode)
+        seen.append(in_shell(shell, "get_ipython().traceback_formatter.mode"))
     assert seen == ["Verbose", "Minimal", "Plain", "Context"]
     assert capsys.readouterr().out.splitlines() == [
         "Exception reporting mode: Verbose",
@@ -43,7 +74,7 @@ def test_xmode_without_argument_cycles_like_ipython(shell, capsys):
 def test_xmode_sets_the_mode_and_the_config(shell, capsys):
     shell.run_cell("%xmode plain", store_history=True)
     assert capsys.readouterr().out == "Exception reporting mode: Plain\n"
-    assert shell.traceback_formatter.mode == "Plain"
+    assert in_shell(shell, "get_ipython().traceback_formatter.mode") == "Plain"
     assert shell.config["shell.xmode"] == "Plain"
 
 
@@ -51,7 +82,7 @@ def test_xmode_rejects_an_unknown_mode(shell, capsys):
     shell.run_cell("%xmode Fancy", store_history=True)
     out = capsys.readouterr().out
     assert out.startswith("UsageError: ") and "Plain, Context, Verbose, Minimal" in out
-    assert shell.traceback_formatter.mode == "Context"
+    assert in_shell(shell, "get_ipython().traceback_formatter.mode") == "Context"
 
 
 # -- %tb ---------------------------------------------------------------------------------
@@ -74,7 +105,7 @@ def test_tb_honours_xmode_or_a_mode_given_once(shell, capsys):
     assert capsys.readouterr().out.startswith(
         "Traceback (most recent call last):\n  Cell In[1], line 4"
     )
-    assert shell.traceback_formatter.mode == "Minimal"
+    assert in_shell(shell, "get_ipython().traceback_formatter.mode") == "Minimal"
 
 
 def test_tb_without_a_traceback_says_so(shell, capsys, no_last_exception):
@@ -88,23 +119,23 @@ def test_debug_without_a_traceback_says_so(shell, capsys, no_last_exception):
     assert capsys.readouterr().out == "No traceback has been produced, nothing to debug.\n"
 
 
-def test_debug_starts_post_mortem_where_the_exception_was_raised(shell, capsys, monkeypatch):
+def test_debug_starts_post_mortem_where_the_exception_was_raised(shell, capsys, feed_debugger):
     shell.run_cell(FAILING_CELL + "f(7)", store_history=True)
     capsys.readouterr()
-    feed_debugger(monkeypatch, "p x\nq\n")
-    tracer = sys.gettrace()
+    feed_debugger("p x\nq\n")
+    tracer = in_shell(shell, TRACER)
     shell.run_cell("%debug", store_history=True)
     out = capsys.readouterr().out
     assert out.startswith("> <ipython-input-1-")
     assert "(3)f()\n-> return x / 0\n" in out
     assert "ipdb> 42\nipdb> " in out
-    assert sys.gettrace() is tracer  # a coverage tracer survives the debugger
+    assert in_shell(shell, TRACER) == tracer  # a coverage tracer survives the debugger
 
 
-def test_debug_lists_the_lines_of_the_cell(shell, capsys, monkeypatch):
+def test_debug_lists_the_lines_of_the_cell(shell, capsys, feed_debugger):
     shell.run_cell(FAILING_CELL + "f(7)", store_history=True)
     capsys.readouterr()
-    feed_debugger(monkeypatch, "l\np n\nup\n")  # Ctrl-D (end of input) leaves too
+    feed_debugger("l\np n\nup\n")  # Ctrl-D (end of input) leaves too
     shell.run_cell("%debug", store_history=True)
     out = capsys.readouterr().out
     assert "  2  \t    x = n * 6\n  3  ->\t    return x / 0\n" in out
@@ -112,9 +143,9 @@ def test_debug_lists_the_lines_of_the_cell(shell, capsys, monkeypatch):
     assert "ipdb> 7\n" in out
 
 
-def test_debug_statement_runs_under_the_debugger(shell, capsys, monkeypatch):
+def test_debug_statement_runs_under_the_debugger(shell, capsys, feed_debugger):
     shell.run_cell("a = 20", store_history=True)
-    feed_debugger(monkeypatch, "p a\nn\np b\nc\n")
+    feed_debugger("p a\nn\np b\nc\n")
     shell.run_cell("%debug b = a + 22", store_history=True)
     out = capsys.readouterr().out
     assert "-> b = a + 22" in out
@@ -122,8 +153,8 @@ def test_debug_statement_runs_under_the_debugger(shell, capsys, monkeypatch):
     assert shell.user_ns["b"] == 42
 
 
-def test_debug_cell_runs_the_cell_under_the_debugger(shell, capsys, monkeypatch):
-    feed_debugger(monkeypatch, "n\nn\np total\nc\n")
+def test_debug_cell_runs_the_cell_under_the_debugger(shell, capsys, feed_debugger):
+    feed_debugger("n\nn\np total\nc\n")
     shell.run_cell("%%debug\ntotal = 1\ntotal += 2\nother = 0\n", store_history=True)
     out = capsys.readouterr().out
     assert "-> total = 1" in out and "-> other = 0" in out
@@ -131,12 +162,12 @@ def test_debug_cell_runs_the_cell_under_the_debugger(shell, capsys, monkeypatch)
     assert shell.user_ns["other"] == 0
 
 
-def test_debug_with_a_breakpoint_runs_on_to_it(shell, capsys, monkeypatch, tmp_path):
+def test_debug_with_a_breakpoint_runs_on_to_it(shell, capsys, feed_debugger, tmp_path):
     (tmp_path / "dbgmod.py").write_text("def g(a):\n    b = a * 2\n    return b + 1\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "dbgmod", raising=False)
+    run_quietly(shell, f"import sys\nsys.path.insert(0, {str(tmp_path)!r})")
+    run_quietly(shell, "sys.modules.pop('dbgmod', None)")
     shell.run_cell("import dbgmod", store_history=True)
-    feed_debugger(monkeypatch, "p b\nc\n")
+    feed_debugger("p b\nc\n")
     shell.run_cell(f"%debug -b {tmp_path / 'dbgmod.py'}:3 r = dbgmod.g(5)", store_history=True)
     out = capsys.readouterr().out
     assert "-> return b + 1" in out
@@ -152,13 +183,13 @@ def test_debug_with_a_bad_breakpoint_is_a_usage_error(shell, capsys):
 # -- %pdb --------------------------------------------------------------------------------
 def test_pdb_switches_automatic_calling(shell, capsys):
     shell.run_line_magic("pdb", "on")
-    assert shell.call_pdb is True
+    assert in_shell(shell, "get_ipython().call_pdb") is True
     shell.run_line_magic("pdb", "0")
-    assert shell.call_pdb is False
+    assert in_shell(shell, "get_ipython().call_pdb") is False
     shell.run_line_magic("pdb", "")
-    assert shell.call_pdb is True
+    assert in_shell(shell, "get_ipython().call_pdb") is True
     shell.run_line_magic("pdb", "")
-    assert shell.call_pdb is False
+    assert in_shell(shell, "get_ipython().call_pdb") is False
     assert capsys.readouterr().out.splitlines() == [
         "Automatic pdb calling has been turned ON",
         "Automatic pdb calling has been turned OFF",
@@ -172,19 +203,19 @@ def test_pdb_rejects_other_arguments(shell, capsys):
     assert capsys.readouterr().out.startswith("UsageError: %pdb takes on, off, 1 or 0")
 
 
-def test_pdb_on_starts_the_debugger_after_a_failing_cell(shell, capsys, monkeypatch):
+def test_pdb_on_starts_the_debugger_after_a_failing_cell(shell, capsys, feed_debugger):
     shell.run_cell(FAILING_CELL, store_history=True)
     shell.run_line_magic("pdb", "1")
     capsys.readouterr()
-    feed_debugger(monkeypatch, "p x\nq\n")
+    feed_debugger("p x\nq\n")
     shell.run_cell("f(2)", store_history=True)
     out = capsys.readouterr().out
     traceback_end = out.index("ZeroDivisionError: division by zero")
     assert out.index("ipdb> 12\n") > traceback_end
 
 
-def test_pdb_off_leaves_failing_cells_alone(shell, capsys, monkeypatch):
+def test_pdb_off_leaves_failing_cells_alone(shell, capsys, feed_debugger):
     shell.run_line_magic("pdb", "off")
-    feed_debugger(monkeypatch, "p 1\nq\n")
+    feed_debugger("p 1\nq\n")
     shell.run_cell("1/0", store_history=True)
     assert "ipdb>" not in capsys.readouterr().out

@@ -1,10 +1,15 @@
-"""``display()``, the display classes and the display magics, through a shell."""
+"""``display()``, the display classes and the display magics, through a shell.
+
+What a test displays runs in a cell, so it reaches the shell under test
+wherever that shell lives; the objects to format are made there too.
+"""
 
 from __future__ import annotations
 
 import base64
 import importlib
 import struct
+import textwrap
 import zlib
 from pathlib import Path
 from typing import Any
@@ -15,43 +20,71 @@ from legacy_shell._current import use_shell
 
 disp = importlib.import_module("legacy_shell.display")
 
-
+#: An output sink that records every call instead of showing anything; the
+#: ``sink`` fixture defines it in the shell's process and makes it the shell's output.
+RECORDING_SINK = """
 class RecordingSink:
-    """An output sink that records every call instead of showing anything."""
+    def __init__(self):
+        self.calls = []
 
-    def __init__(self) -> None:
-        self.calls: list[tuple[Any, ...]] = []
-
-    def display(self, data, metadata, transient=None, update=False) -> None:  # type: ignore[no-untyped-def]
+    def display(self, data, metadata, transient=None, update=False):
         self.calls.append(("display", data, metadata, transient, update))
 
-    def execute_result(self, execution_count, data, metadata) -> None:  # type: ignore[no-untyped-def]
+    def execute_result(self, execution_count, data, metadata):
         self.calls.append(("execute_result", execution_count, data, metadata))
 
-    def error(self, ename, evalue, traceback) -> None:  # type: ignore[no-untyped-def]
+    def error(self, ename, evalue, traceback):
         self.calls.append(("error", ename, evalue))
 
-    def clear_output(self, wait: bool = False) -> None:
+    def clear_output(self, wait=False):
         self.calls.append(("clear_output", wait))
 
-    def page(self, data, start: int = 0) -> None:  # type: ignore[no-untyped-def]
+    def page(self, data, start=0):
         self.calls.append(("page", data))
 
-    def set_next_input(self, text: str, replace: bool = False) -> None:
+    def set_next_input(self, text, replace=False):
         self.calls.append(("set_next_input", text))
 
-    def ask_exit(self, keep_kernel: bool = False) -> None:
+    def ask_exit(self, keep_kernel=False):
         self.calls.append(("ask_exit",))
+"""
+
+
+def run(shell: Any, code: str) -> None:
+    """Run ``code`` (dedented) as a cell; it must succeed."""
+    shell.run_cell(textwrap.dedent(code)).raise_error()
+
+
+def value_of(shell: Any, expression: str) -> Any:
+    """``expression`` evaluated in the shell, not displayed (a ``RemoteRef`` if it cannot cross)."""
+    result = shell.run_cell(f"{expression};")
+    result.raise_error()
+    return result.result
+
+
+def formatted(shell: Any, expression: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``display_formatter.format`` of the object ``expression`` makes in the shell."""
+    return shell.display_formatter.format(value_of(shell, expression))
+
+
+class RecordedCalls:
+    """What the shell's recording sink received, read from the shell's process."""
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+
+    @property
+    def calls(self) -> list[tuple[Any, ...]]:
+        return list(value_of(self.shell, "get_ipython().output.calls"))
 
     def displays(self) -> list[tuple[Any, ...]]:
         return [c for c in self.calls if c[0] == "display"]
 
 
 @pytest.fixture
-def sink(shell: Any) -> RecordingSink:
-    recorder = RecordingSink()
-    shell.output = recorder
-    return recorder
+def sink(shell: Any) -> RecordedCalls:
+    run(shell, RECORDING_SINK + "\nget_ipython().output = RecordingSink()\ndel RecordingSink\n")
+    return RecordedCalls(shell)
 
 
 def tiny_png(width: int = 4, height: int = 2) -> bytes:
@@ -70,60 +103,95 @@ def tiny_png(width: int = 4, height: int = 2) -> bytes:
 # -- display() -------------------------------------------------------------------
 
 
-def test_display_sends_every_format_to_the_output_sink(shell: Any, sink: RecordingSink) -> None:
-    disp.display(disp.HTML("<b>hi</b>"), {"a": 1})
+def test_display_sends_every_format_to_the_output_sink(shell: Any, sink: RecordedCalls) -> None:
+    run(
+        shell,
+        "from legacy_shell.display import HTML, display\ndisplay(HTML('<b>hi</b>'), {'a': 1})",
+    )
     (first, second) = sink.displays()
     assert first[1]["text/html"] == "<b>hi</b>"
     assert first[1]["text/plain"] == "<legacy_shell.display_objects.HTML object>"
     assert second[1] == {"text/plain": "{'a': 1}"}
 
 
-def test_display_from_a_cell(shell: Any, sink: RecordingSink) -> None:
+def test_display_from_a_cell(shell: Any, sink: RecordedCalls) -> None:
     shell.run_cell("from legacy_shell.display import display, Markdown\ndisplay(Markdown('# T'))")
     (call,) = sink.displays()
     assert call[1]["text/markdown"] == "# T"
 
 
-def test_display_metadata_is_merged(shell: Any, sink: RecordingSink) -> None:
-    disp.display(disp.Image(tiny_png(), width=40), metadata={"image/png": {"height": 20}})
+def test_display_metadata_is_merged(shell: Any, sink: RecordedCalls) -> None:
+    shell.push({"png": tiny_png()})
+    run(
+        shell,
+        """
+        from legacy_shell.display import Image, display
+        display(Image(png, width=40), metadata={"image/png": {"height": 20}})
+        """,
+    )
     (call,) = sink.displays()
     assert call[2] == {"image/png": {"width": 40, "height": 20}}
 
 
-def test_display_raw_sends_the_bundle_as_given(shell: Any, sink: RecordingSink) -> None:
-    disp.display({"text/plain": "raw", "text/x-custom": "c"}, raw=True, metadata={"k": 1})
+def test_display_raw_sends_the_bundle_as_given(shell: Any, sink: RecordedCalls) -> None:
+    run(
+        shell,
+        """
+        from legacy_shell.display import display
+        display({"text/plain": "raw", "text/x-custom": "c"}, raw=True, metadata={"k": 1})
+        """,
+    )
     assert sink.displays() == [
         ("display", {"text/plain": "raw", "text/x-custom": "c"}, {"k": 1}, None, False)
     ]
 
 
-def test_display_include_and_exclude(shell: Any, sink: RecordingSink) -> None:
-    disp.display(disp.HTML("<i/>"), include=["text/html"])
-    disp.display(disp.HTML("<i/>"), exclude=["text/html"])
+def test_display_include_and_exclude(shell: Any, sink: RecordedCalls) -> None:
+    run(
+        shell,
+        """
+        from legacy_shell.display import HTML, display
+        display(HTML("<i/>"), include=["text/html"])
+        display(HTML("<i/>"), exclude=["text/html"])
+        """,
+    )
     first, second = sink.displays()
     assert set(first[1]) == {"text/html"}
     assert set(second[1]) == {"text/plain"}
 
 
 def test_an_object_that_displays_itself_sends_nothing_of_its_own(
-    shell: Any, sink: RecordingSink
+    shell: Any, sink: RecordedCalls
 ) -> None:
-    class SelfShowing:
-        def _ipython_display_(self) -> None:
-            disp.display(disp.Markdown("*from inside*"))
+    run(
+        shell,
+        """
+        from legacy_shell.display import Markdown, display
 
-    disp.display(SelfShowing())
+        class SelfShowing:
+            def _ipython_display_(self):
+                display(Markdown("*from inside*"))
+
+        display(SelfShowing())
+        """,
+    )
     (call,) = sink.displays()
     assert call[1]["text/markdown"] == "*from inside*"
 
 
-def test_display_id_gives_a_handle_that_updates_in_place(shell: Any, sink: RecordingSink) -> None:
-    handle = disp.display("first", display_id=True)
-    assert isinstance(handle, disp.DisplayHandle)
-    handle.update("second")
-    handle.display("third")
+def test_display_id_gives_a_handle_that_updates_in_place(shell: Any, sink: RecordedCalls) -> None:
+    run(
+        shell,
+        """
+        from legacy_shell.display import DisplayHandle, display
+        handle = display("first", display_id=True)
+        handle.update("second")
+        handle.display("third")
+        """,
+    )
+    assert value_of(shell, "isinstance(handle, DisplayHandle)") is True
     (shown, updated, again) = sink.displays()
-    ident = handle.display_id
+    ident = value_of(shell, "handle.display_id")
     assert (
         shown[1]["text/plain"] == "'first'" and shown[3] == {"display_id": ident} and not shown[4]
     )
@@ -135,43 +203,61 @@ def test_display_id_gives_a_handle_that_updates_in_place(shell: Any, sink: Recor
     assert again[1]["text/plain"] == "'third'" and not again[4]
 
 
-def test_update_display_by_id(shell: Any, sink: RecordingSink) -> None:
-    disp.display("a", display_id="mine")
-    disp.update_display("b", display_id="mine")
+def test_update_display_by_id(shell: Any, sink: RecordedCalls) -> None:
+    run(
+        shell,
+        """
+        from legacy_shell.display import display, update_display
+        display("a", display_id="mine")
+        update_display("b", display_id="mine")
+        """,
+    )
     assert [c[3] for c in sink.displays()] == [{"display_id": "mine"}] * 2
     assert sink.displays()[1][4] is True
 
 
-def test_display_id_without_objects_makes_an_empty_output(shell: Any, sink: RecordingSink) -> None:
-    handle = disp.display(display_id="slot")
-    assert handle is not None and handle.display_id == "slot"
+def test_display_id_without_objects_makes_an_empty_output(shell: Any, sink: RecordedCalls) -> None:
+    run(shell, "from legacy_shell.display import display\nhandle = display(display_id='slot')")
+    assert value_of(shell, "handle is not None and handle.display_id") == "slot"
     assert sink.displays() == [("display", {}, {}, {"display_id": "slot"}, False)]
 
 
-def test_clear_output_goes_to_the_sink(shell: Any, sink: RecordingSink) -> None:
-    disp.clear_output()
-    disp.clear_output(wait=True)
-    disp.display("x", clear=True)
-    clears = [c for c in sink.calls if c[0] == "clear_output"]
+def test_clear_output_goes_to_the_sink(shell: Any, sink: RecordedCalls) -> None:
+    run(
+        shell,
+        """
+        from legacy_shell.display import clear_output, display
+        clear_output()
+        clear_output(wait=True)
+        display("x", clear=True)
+        """,
+    )
+    calls = sink.calls
+    clears = [c for c in calls if c[0] == "clear_output"]
     assert clears == [("clear_output", False), ("clear_output", True), ("clear_output", True)]
-    assert sink.calls[-1][0] == "display"  # clear=True clears before showing
+    assert calls[-1][0] == "display"  # clear=True clears before showing
 
 
 def test_display_is_importable_from_the_package_and_callable(
-    shell: Any, sink: RecordingSink
+    shell: Any, sink: RecordedCalls
 ) -> None:
-    from legacy_shell import HTML, display
-
-    display(HTML("<p/>"))  # type: ignore[operator]
     assert disp.display is not None and callable(disp)
-    disp("via the module")  # type: ignore[operator]
+    run(
+        shell,
+        """
+        from legacy_shell import HTML, display
+        import legacy_shell.display as disp
+        display(HTML("<p/>"))
+        disp("via the module")
+        """,
+    )
     assert [c[1].get("text/html") for c in sink.displays()] == ["<p/>", None]
 
 
 def test_display_in_a_terminal_prints_text_plain(
     shell: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    disp.display([1, 2], "s")
+    run(shell, "from legacy_shell.display import display\ndisplay([1, 2], 's')")
     assert capsys.readouterr().out == "[1, 2]\n's'\n"
 
 
@@ -181,33 +267,42 @@ def test_display_outside_a_shell_prints(capsys: pytest.CaptureFixture[str]) -> N
     assert capsys.readouterr().out == "x 1\n"
 
 
-def test_display_functions_for_one_mime_type(shell: Any, sink: RecordingSink) -> None:
-    disp.display_html("<p>raw</p>", raw=True)
-    disp.display_markdown(disp.Markdown("*m*"))
-    disp.display_json({"a": 1}, raw=True, metadata={"expanded": True})
-    disp.display_pretty("plain text", raw=True)
-    bundles = [c[1] for c in sink.displays()]
+def test_display_functions_for_one_mime_type(shell: Any, sink: RecordedCalls) -> None:
+    run(
+        shell,
+        """
+        from legacy_shell.display import (
+            Markdown, display_html, display_json, display_markdown, display_pretty,
+        )
+        display_html("<p>raw</p>", raw=True)
+        display_markdown(Markdown("*m*"))
+        display_json({"a": 1}, raw=True, metadata={"expanded": True})
+        display_pretty("plain text", raw=True)
+        """,
+    )
+    displays = sink.displays()
+    bundles = [c[1] for c in displays]
     assert bundles == [
         {"text/html": "<p>raw</p>"},
         {"text/markdown": "*m*"},
         {"application/json": {"a": 1}},
         {"text/plain": "plain text"},
     ]
-    assert sink.displays()[2][2] == {"application/json": {"expanded": True}}
+    assert displays[2][2] == {"application/json": {"expanded": True}}
 
 
 # -- display classes ---------------------------------------------------------------
 
 
 def test_text_display_classes(shell: Any) -> None:
-    fmt = shell.display_formatter
-    assert fmt.format(disp.HTML("<b/>"))[0]["text/html"] == "<b/>"
-    assert fmt.format(disp.Markdown("*x*"))[0]["text/markdown"] == "*x*"
-    assert fmt.format(disp.Latex("$x$"))[0]["text/latex"] == "$x$"
-    assert fmt.format(disp.Math("x^2"))[0]["text/latex"] == r"$\displaystyle x^2$"
-    assert fmt.format(disp.Javascript("alert(1)"))[0]["application/javascript"] == "alert(1)"
-    assert fmt.format(disp.Pretty("as is"))[0] == {"text/plain": "as is"}
-    _, md = fmt.format(disp.HTML("<b/>", metadata={"isolated": True}))
+    run(shell, "from legacy_shell.display import HTML, Javascript, Latex, Markdown, Math, Pretty")
+    assert formatted(shell, "HTML('<b/>')")[0]["text/html"] == "<b/>"
+    assert formatted(shell, "Markdown('*x*')")[0]["text/markdown"] == "*x*"
+    assert formatted(shell, "Latex('$x$')")[0]["text/latex"] == "$x$"
+    assert formatted(shell, "Math('x^2')")[0]["text/latex"] == r"$\displaystyle x^2$"
+    assert formatted(shell, "Javascript('alert(1)')")[0]["application/javascript"] == "alert(1)"
+    assert formatted(shell, "Pretty('as is')")[0] == {"text/plain": "as is"}
+    _, md = formatted(shell, "HTML('<b/>', metadata={'isolated': True})")
     assert md == {"text/html": {"isolated": True}}
     with pytest.raises(TypeError):
         disp.HTML(b"bytes")  # type: ignore[arg-type]
@@ -224,12 +319,15 @@ def test_svg_keeps_only_the_svg_element(shell: Any) -> None:
     doc = (
         '<?xml version="1.0"?><!-- comment --><svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>'
     )
-    data = shell.display_formatter.format(disp.SVG(doc))[0]["image/svg+xml"]
+    shell.push({"doc": doc})
+    run(shell, "from legacy_shell.display import SVG")
+    data = formatted(shell, "SVG(doc)")[0]["image/svg+xml"]
     assert data.startswith("<svg") and "<rect/>" in data
 
 
 def test_json_display(shell: Any) -> None:
-    data, md = shell.display_formatter.format(disp.JSON({"a": [1, 2]}, expanded=True))
+    run(shell, "from legacy_shell.display import JSON")
+    data, md = formatted(shell, "JSON({'a': [1, 2]}, expanded=True)")
     assert data["application/json"] == {"a": [1, 2]}
     assert md["application/json"] == {"expanded": True, "root": "root"}
     with pytest.warns(UserWarning, match="JSON strings"):
@@ -240,18 +338,20 @@ def test_json_display(shell: Any) -> None:
 
 def test_image_from_bytes_detects_png_and_embeds_base64(shell: Any) -> None:
     png = tiny_png()
-    image = disp.Image(png, width=100)
-    assert image.format == "png"
-    data, md = shell.display_formatter.format(image)
+    shell.push({"png": png})
+    run(shell, "from legacy_shell.display import Image\nimage = Image(png, width=100)")
+    assert value_of(shell, "image.format") == "png"
+    data, md = formatted(shell, "image")
     assert base64.b64decode(data["image/png"]) == png
     assert md == {"image/png": {"width": 100}}
     assert "image/jpeg" not in data
 
 
 def test_image_detects_jpeg_by_magic_bytes(shell: Any) -> None:
-    image = disp.Image(b"\xff\xd8\xff\xe0" + b"\x00" * 20)
-    assert image.format == "jpeg"
-    assert "image/jpeg" in shell.display_formatter.format(image)[0]
+    shell.push({"jpeg": b"\xff\xd8\xff\xe0" + b"\x00" * 20})
+    run(shell, "from legacy_shell.display import Image\nimage = Image(jpeg)")
+    assert value_of(shell, "image.format") == "jpeg"
+    assert "image/jpeg" in formatted(shell, "image")[0]
 
 
 def test_image_from_a_file_and_retina(shell: Any, tmp_path: Path) -> None:
@@ -263,9 +363,15 @@ def test_image_from_a_file_and_retina(shell: Any, tmp_path: Path) -> None:
 
 
 def test_image_by_url_is_linked_not_embedded(shell: Any) -> None:
-    image = disp.Image(url="http://example.invalid/cat.jpg", width=30)
-    assert not image.embed
-    data, _ = shell.display_formatter.format(image)
+    run(
+        shell,
+        """
+        from legacy_shell.display import Image
+        image = Image(url="http://example.invalid/cat.jpg", width=30)
+        """,
+    )
+    assert not value_of(shell, "image.embed")
+    data, _ = formatted(shell, "image")
     assert data["text/html"] == '<img src="http://example.invalid/cat.jpg" width="30"/>'
     assert "image/jpeg" not in data
 
@@ -292,7 +398,7 @@ def test_image_needs_data() -> None:
     ],
 )
 def test_cell_magics_display_their_mime_type(
-    shell: Any, sink: RecordingSink, magic: str, mime: str, body: str
+    shell: Any, sink: RecordedCalls, magic: str, mime: str, body: str
 ) -> None:
     result = shell.run_cell(f"%%{magic}\n{body}\n")
     assert result.success
@@ -304,7 +410,7 @@ def test_cell_magics_display_their_mime_type(
     assert "text/plain" in call[1]
 
 
-def test_html_isolated_sets_metadata(shell: Any, sink: RecordingSink) -> None:
+def test_html_isolated_sets_metadata(shell: Any, sink: RecordedCalls) -> None:
     shell.run_cell_magic("html", "--isolated", "<p>own frame</p>")
     (call,) = sink.displays()
     assert call[2] == {"text/html": {"isolated": True}}
@@ -317,7 +423,7 @@ def test_html_magic_in_the_terminal_shows_the_stand_in(
     assert "HTML object>" in capsys.readouterr().out
 
 
-def test_precision_magic(shell: Any, sink: RecordingSink) -> None:
+def test_precision_magic(shell: Any, sink: RecordedCalls) -> None:
     assert shell.run_line_magic("precision", "3") == "%.3f"
     shell.run_cell("3.14159", store_history=True)
     shell.run_cell("[3.14159, 2.0]", store_history=True)

@@ -7,10 +7,33 @@ import textwrap
 import pytest
 
 
+def in_shell(shell, expr: str):
+    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
+    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
+    return shell.user_ns.pop("_in_shell_value")
+
+
 @pytest.fixture
-def ext_dir(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(tmp_path))
+def ext_dir(shell, tmp_path):
+    """A directory on ``sys.path`` of the shell's process (the shell fixture restores it)."""
+    shell.run_cell(f"import sys\nsys.path.insert(0, {str(tmp_path)!r})", silent=True).raise_error()
     return tmp_path
+
+
+@pytest.fixture
+def pythonstartup(tmp_path, monkeypatch):
+    """``$PYTHONSTARTUP`` names ``tmp_path/pythonstartup.py``.
+
+    Asked for before ``shell``: the shell's process starts with this environment.
+    """
+    path = tmp_path / "pythonstartup.py"
+    monkeypatch.setenv("PYTHONSTARTUP", str(path))
+    return path
+
+
+def run_startup(shell, pythonstartup: bool = True) -> None:
+    """``run_startup`` is not part of the shell API: the shell's process calls it."""
+    shell.run_cell(f"get_ipython().run_startup(pythonstartup={pythonstartup})").raise_error()
 
 
 def write(path, text):
@@ -35,7 +58,7 @@ def test_load_unload_reload_extension(shell, ext_dir, capsys) -> None:
     assert shell.user_ns["loads"] == 2
     shell.run_line_magic("unload_ext", "ext_counter")
     assert shell.user_ns["unloaded"] is True
-    assert "ext_counter" not in shell.extension_manager.loaded
+    assert not in_shell(shell, "'ext_counter' in get_ipython().extension_manager.loaded")
 
 
 def test_extension_that_raises_is_one_message_and_the_shell_goes_on(shell, ext_dir, capsys) -> None:
@@ -66,18 +89,16 @@ def test_module_without_load_function(shell, ext_dir, capsys) -> None:
 
 
 def test_startup_files_run_in_name_order_then_pythonstartup(
-    shell, shell_home, tmp_path, monkeypatch
+    pythonstartup, shell, shell_home
 ) -> None:
     startup = shell_home / "startup"
     startup.mkdir()
     (startup / "10-second.py").write_text("order.append('second')\n")
     (startup / "00-first.py").write_text("order = ['first']\n")
     (startup / "20-broken.py").write_text("raise RuntimeError('broken startup')\n")
-    ps = tmp_path / "pythonstartup.py"
-    ps.write_text("order.append('PYTHONSTARTUP')\n")
-    monkeypatch.setenv("PYTHONSTARTUP", str(ps))
+    pythonstartup.write_text("order.append('PYTHONSTARTUP')\n")
     shell.config.set("shell.exec_lines", ["order_before = 'exec_lines'"])
-    shell.run_startup()
+    run_startup(shell)
     assert shell.user_ns["order"] == ["first", "second", "PYTHONSTARTUP"]
     assert shell.user_ns["order_before"] == "exec_lines"
 
@@ -91,13 +112,11 @@ def test_extensions_from_config_load_at_startup(shell, ext_dir) -> None:
     """,
     )
     shell.config.set("shell.extensions", ["ext_cfg", "missing_ext_xyz"])
-    shell.run_startup()
+    run_startup(shell)
     assert shell.user_ns["from_config"] is True
 
 
-def test_pythonstartup_is_for_interactive_sessions_only(shell, tmp_path, monkeypatch) -> None:
-    ps = tmp_path / "pythonstartup.py"
-    ps.write_text("from_pythonstartup = True\n")
-    monkeypatch.setenv("PYTHONSTARTUP", str(ps))
-    shell.run_startup(pythonstartup=False)
+def test_pythonstartup_is_for_interactive_sessions_only(pythonstartup, shell) -> None:
+    pythonstartup.write_text("from_pythonstartup = True\n")
+    run_startup(shell, pythonstartup=False)
     assert "from_pythonstartup" not in shell.user_ns

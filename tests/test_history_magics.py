@@ -17,6 +17,12 @@ def cells(shell: Any, capsys: pytest.CaptureFixture[str]) -> Any:
     return shell
 
 
+def in_shell(shell: Any, expr: str) -> Any:
+    """``expr`` evaluated in the shell's own process (this one, or its kernel), by value."""
+    shell.run_cell(f"_probe = {expr}", silent=True).raise_error()
+    return shell.user_ns.pop("_probe")
+
+
 def history(shell: Any, capsys: pytest.CaptureFixture[str], line: str) -> str:
     shell.run_line_magic("history", line)
     return capsys.readouterr().out
@@ -66,8 +72,8 @@ def test_history_search_and_last(cells: Any, capsys: pytest.CaptureFixture[str])
 
 def test_history_of_previous_sessions(shell: Any, capsys: pytest.CaptureFixture[str]) -> None:
     shell.run_cell("a = 'old'", store_history=True)
-    old = shell.history_manager.session_number
-    shell.reset(new_session=True)
+    old = in_shell(shell, "get_ipython().history_manager.session_number")
+    shell.run_cell("get_ipython().reset(new_session=True)").raise_error()
     shell.run_cell("b = 'new'", store_history=True)
     capsys.readouterr()
     label = f"{old}/1".rjust(4)
@@ -93,9 +99,9 @@ def test_history_bad_option_is_a_usage_error(
 
 
 def next_input(shell: Any) -> str | None:
-    """What the shell asked the frontend to pre-fill (the in-process sink keeps it)."""
-    text: str | None = shell.output.next_input
-    shell.output.next_input = None
+    """What the shell asked the frontend to pre-fill (its terminal output keeps it); cleared."""
+    text: str | None = in_shell(shell, "get_ipython().output.next_input")
+    shell.run_cell("get_ipython().output.next_input = None", silent=True).raise_error()
     return text
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 import warnings
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -240,69 +242,96 @@ def test_editor_hook_replaces_default_unless_it_passes(
 
 
 # -- the shell calls its hooks ---------------------------------------------------------
+# ``set_hook`` and the shell's own callers of hooks (``page``, ``run_startup``,
+# ``atexit_operations``) are not on the shell API: they are used from cells, in
+# the shell's process, where the hook functions are defined too.
 
 
-def set_hook_quietly(shell: Any, name: str, fn: Any) -> None:
-    """``shell.set_hook`` (some hooks warn as deprecated; not what these tests check)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        shell.set_hook(name, fn)
+def in_shell(shell: Any, code: str) -> None:
+    """Run ``code`` (dedented) in a cell; its error, if any, is raised here."""
+    shell.run_cell(textwrap.dedent(code)).raise_error()
+
+
+def set_hook_quietly(shell: Any, name: str, fn: str) -> None:
+    """``set_hook(name, <fn>)`` in the shell (``fn``: an expression there).
+
+    Some hooks warn as deprecated; not what these tests check.
+    """
+    in_shell(
+        shell,
+        f"""
+        import warnings as _warnings
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore", DeprecationWarning)
+            get_ipython().set_hook({name!r}, {fn})
+        del _warnings
+        """,
+    )
 
 
 def test_shell_runs_pre_run_code_hook_before_each_cells_code(shell: Any) -> None:
-    def before(self: Any) -> None:
-        self.user_ns["runs"] = self.user_ns.get("runs", 0) + 1
-
-    set_hook_quietly(shell, "pre_run_code_hook", before)
+    in_shell(
+        shell,
+        """
+        def before(self):
+            self.user_ns["runs"] = self.user_ns.get("runs", 0) + 1
+        """,
+    )
+    set_hook_quietly(shell, "pre_run_code_hook", "before")
     shell.run_cell("seen = runs", store_history=True)
     shell.run_cell("seen2 = runs", store_history=True)
     assert (shell.user_ns["seen"], shell.user_ns["seen2"]) == (1, 2)
 
 
 def test_shell_page_goes_through_show_in_pager(shell: Any, capsys: Any) -> None:
-    shell.page("plain help")
+    in_shell(shell, "get_ipython().page('plain help')")
     assert capsys.readouterr().out == "plain help\n"
     set_hook_quietly(
-        shell, "show_in_pager", lambda self, data, start=0, screen_lines=0: print("HOOK", data)
+        shell, "show_in_pager", "lambda self, data, start=0, screen_lines=0: print('HOOK', data)"
     )
-    shell.page("more help")
+    in_shell(shell, "get_ipython().page('more help')")
     assert capsys.readouterr().out == "HOOK {'text/plain': 'more help'}\n"
 
 
 def test_late_startup_hook_runs_after_startup_files(shell: Any, shell_home: Any) -> None:
-    startup = shell.paths.startup_dir
+    in_shell(shell, "_startup = str(get_ipython().paths.startup_dir)")
+    startup = Path(shell.user_ns.pop("_startup"))
     startup.mkdir(parents=True, exist_ok=True)
     (startup / "00-set.py").write_text("from_startup_file = True\n")
-    seen = []
+    in_shell(shell, "seen = []")
     set_hook_quietly(
-        shell, "late_startup_hook", lambda self: seen.append(self.user_ns.get("from_startup_file"))
+        shell,
+        "late_startup_hook",
+        "lambda self: seen.append(self.user_ns.get('from_startup_file'))",
     )
-    shell.run_startup()
-    assert seen == [True]
+    in_shell(shell, "get_ipython().run_startup()")
+    assert shell.user_ns["seen"] == [True]
 
 
 def test_shutdown_hook_runs_at_exit(shell: Any) -> None:
-    seen = []
-    set_hook_quietly(shell, "shutdown_hook", lambda self: seen.append(self))
-    shell.atexit_operations()
-    assert seen == [shell]
+    in_shell(shell, "seen = []")
+    set_hook_quietly(shell, "shutdown_hook", "lambda self: seen.append(self is get_ipython())")
+    in_shell(shell, "get_ipython().atexit_operations()")
+    assert shell.user_ns["seen"] == [True]  # called once, with the shell
 
 
 def test_edit_magic_uses_the_editor_hook(shell: Any, tmp_path: Any) -> None:
     target = tmp_path / "script.py"
     target.write_text("")
-    opened = []
+    in_shell(
+        shell,
+        """
+        opened = []
 
-    def fake_editor(
-        self: Any, filename: str, linenum: int | None = None, wait: bool = True
-    ) -> None:
-        opened.append(filename)
-        with open(filename, "w") as f:
-            f.write("edited = 'yes'\n")
-
-    set_hook_quietly(shell, "editor", fake_editor)
+        def fake_editor(self, filename, linenum=None, wait=True):
+            opened.append(filename)
+            with open(filename, "w") as f:
+                f.write("edited = 'yes'\\n")
+        """,
+    )
+    set_hook_quietly(shell, "editor", "fake_editor")
     shell.run_line_magic("edit", str(target))
-    assert opened == [str(target)]
+    assert shell.user_ns["opened"] == [str(target)]
     assert shell.user_ns["edited"] == "yes"
 
 

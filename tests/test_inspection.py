@@ -2,6 +2,7 @@
 
 import json
 import os
+import textwrap
 import types
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,20 @@ def test_mime_bundle_has_plain_text_and_escaped_html() -> None:
 # -- through the shell: obj?, obj?? and the magics -----------------------------------------
 
 
+def define_in_shell(shell: Any, *names: str) -> None:
+    """Give the shell this file's ``names``: the file is run in the shell's own process."""
+    shell.run_cell(
+        textwrap.dedent(
+            f"""
+            import runpy
+            _examples = runpy.run_path({__file__!r})
+            {", ".join(names)}, = [_examples[name] for name in {names!r}]
+            del runpy, _examples
+            """
+        )
+    ).raise_error()
+
+
 def test_question_mark_on_a_builtin(shell: Any, capsys: pytest.CaptureFixture[str]) -> None:
     shell.run_cell("len?")
     out = capsys.readouterr().out
@@ -197,7 +212,7 @@ def test_missing_object(shell: Any, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_pdef_pdoc_psource(shell: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    shell.push({"greet": greet, "Widget": Widget})
+    define_in_shell(shell, "greet", "Widget")
     shell.run_line_magic("pdef", "greet")
     assert capsys.readouterr().out == " greet(name: str, punctuation: str = '!') -> str\n"
     shell.run_line_magic("pdef", "Widget")
@@ -215,7 +230,7 @@ def test_pdef_pdoc_psource(shell: Any, capsys: pytest.CaptureFixture[str]) -> No
 def test_pfile_shows_the_file_from_the_definition(
     shell: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    shell.push({"greet": greet})
+    define_in_shell(shell, "greet")
     shell.run_line_magic("pfile", "greet")
     assert capsys.readouterr().out.startswith("def greet(")
     shell.run_line_magic("pfile", "len")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from legacy_shell import (
@@ -11,10 +13,14 @@ from legacy_shell import (
     line_magic,
     magics_class,
     needs_local_scope,
-    register_cell_magic,
-    register_line_magic,
 )
 from legacy_shell.errors import UsageError
+
+
+def in_shell(shell, expr: str):
+    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
+    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
+    return shell.user_ns.pop("_in_shell_value")
 
 
 @magics_class
@@ -35,6 +41,11 @@ class Greeter(Magics):
     def both(self, line, cell=None):
         return ("cell", line, cell) if cell is not None else ("line", line)
 
+    @line_magic
+    def lookup(self, line):
+        """A name of the user namespace, read through the shell the instance was made with."""
+        return self.shell.user_ns[line]
+
 
 def test_register_magics_class_line_cell_and_named(shell) -> None:
     shell.register_magics(Greeter)
@@ -43,8 +54,9 @@ def test_register_magics_class_line_cell_and_named(shell) -> None:
     assert shell.run_cell_magic("shout", "!", "abc") == "ABC!"
     assert shell.run_cell("%both x").result == ("line", "x")
     assert shell.run_cell("%%both y\nbody").result == ("cell", "y", "body\n")
-    assert isinstance(shell.magics_manager.registry["Greeter"], Greeter)
-    assert shell.magics_manager.registry["Greeter"].shell is shell
+    # the class was instantiated with the shell it was registered in
+    shell.push({"target": 42})
+    assert shell.run_line_magic("lookup", "target") == 42
 
 
 def test_magics_class_must_be_decorated(shell) -> None:
@@ -62,7 +74,11 @@ def test_register_magic_function_line_and_cell(shell) -> None:
     assert shell.run_cell("%%twice\nab").result == "ab\nab\n"
 
 
-def test_register_line_and_cell_magic_decorators_use_the_current_shell(shell) -> None:
+# Code of the shell's process (an extension, a cell) decorating its functions.
+DECORATED_MAGICS = textwrap.dedent(
+    """
+    from legacy_shell import register_cell_magic, register_line_magic
+
     @register_line_magic
     def upper(line):
         return line.upper()
@@ -70,7 +86,12 @@ def test_register_line_and_cell_magic_decorators_use_the_current_shell(shell) ->
     @register_cell_magic("lines")
     def count_lines(line, cell):
         return len(cell.splitlines())
+    """
+)
 
+
+def test_register_line_and_cell_magic_decorators_use_the_current_shell(shell) -> None:
+    shell.run_cell(DECORATED_MAGICS).raise_error()
     assert shell.run_line_magic("upper", "a") == "A"
     assert shell.run_cell_magic("lines", "", "a\nb\nc") == 3
 
@@ -141,8 +162,8 @@ def test_lsmagic_lists_line_and_cell_magics(shell, capsys) -> None:
 
 
 def test_builtin_magic_set_is_complete(shell) -> None:
-    line = set(shell.magics_manager.magics["line"])
-    cell = set(shell.magics_manager.magics["cell"])
+    line = set(in_shell(shell, "list(get_ipython().magics_manager.magics['line'])"))
+    cell = set(in_shell(shell, "list(get_ipython().magics_manager.magics['cell'])"))
     assert {
         "time",
         "timeit",
@@ -192,7 +213,7 @@ def test_builtin_magic_set_is_complete(shell) -> None:
 def test_config_magic_shows_and_sets(shell, capsys) -> None:
     shell.run_line_magic("config", "InteractiveShell.automagic = False")
     assert shell.config["shell.automagic"] is False
-    assert shell.magics_manager.auto_magic is False
+    assert in_shell(shell, "get_ipython().magics_manager.auto_magic") is False
     shell.run_line_magic("config", "shell.automagic")
     assert "shell.automagic = False" in capsys.readouterr().out
     res = shell.run_cell("%config shell.automagic = maybe")
@@ -209,13 +230,30 @@ def test_push_takes_a_dict_or_names_from_the_callers_frame(shell) -> None:
     assert (b, c, d) == (2, 3, 4)
     assert [shell.user_ns[k] for k in "abcd"] == [1, 2, 3, 4]
     shell.push({"hidden": 5}, interactive=False)
-    assert "hidden" in shell.user_ns_hidden
+    assert in_shell(shell, "'hidden' in get_ipython().user_ns_hidden")
     with pytest.raises(NameError):
         shell.push("not_defined_anywhere")
 
 
+# ``ex``, ``ev`` and ``magic`` are not part of the shell API: code of the shell's process uses them.
+EV_EX_AND_MAGIC = textwrap.dedent(
+    """
+    import warnings
+
+    ip = get_ipython()
+    ip.ex("z = 5")
+    doubled = ip.ev("z * 2")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old_style = ip.magic("pwd")
+    deprecations = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+    """
+)
+
+
 def test_ev_ex_and_deprecated_magic(shell) -> None:
-    shell.ex("z = 5")
-    assert shell.ev("z * 2") == 10
-    with pytest.warns(DeprecationWarning, match="run_line_magic"):
-        assert shell.magic("pwd") == shell.run_line_magic("pwd", "")
+    shell.run_cell(EV_EX_AND_MAGIC).raise_error()
+    assert shell.user_ns["z"] == 5
+    assert shell.user_ns["doubled"] == 10
+    assert any("run_line_magic" in message for message in shell.user_ns["deprecations"])
+    assert shell.user_ns["old_style"] == shell.run_line_magic("pwd", "")

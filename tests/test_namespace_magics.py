@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,17 +10,35 @@ import pytest
 from legacy_shell.errors import UsageError
 
 
-def answer(monkeypatch: pytest.MonkeyPatch, *replies: str) -> list[str]:
-    """Make ``input()`` give ``replies`` in turn; return the prompts it was asked."""
-    prompts: list[str] = []
-    queue = list(replies)
+def in_shell(shell: Any, expr: str) -> Any:
+    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
+    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
+    return shell.user_ns.pop("_in_shell_value")
 
-    def fake_input(prompt: str = "") -> str:
-        prompts.append(prompt)
-        return queue.pop(0)
 
-    monkeypatch.setattr(builtins, "input", fake_input)
-    return prompts
+# The user at the keyboard of the shell's process: run there with ``replies`` in its
+# globals, not in the user namespace (which %reset clears). The shell fixture puts
+# the real ``input`` back.
+FAKE_INPUT = """
+import builtins
+
+def fake_input(prompt=""):
+    fake_input.prompts.append(prompt)
+    if not replies:
+        raise EOFError  # no more answers: end of input (Ctrl-D)
+    return replies.pop(0)
+
+fake_input.prompts = []
+builtins.input = fake_input
+"""
+
+
+def answer(shell: Any, *replies: str) -> Callable[[], list[str]]:
+    """Make ``input()`` give ``replies`` in turn, then end of input; return the prompts asked."""
+    shell.run_cell(
+        f"exec({FAKE_INPUT!r}, {{'replies': {list(replies)!r}}})", silent=True
+    ).raise_error()
+    return lambda: in_shell(shell, "__import__('builtins').input.prompts")
 
 
 # -- %who / %who_ls / %whos ---------------------------------------------------------------
@@ -112,39 +130,36 @@ def test_reset_f_clears_user_variables_and_the_shell_still_works(shell: Any) -> 
     assert shell.run_line_magic("who_ls", "") == []
     result = shell.run_cell("c = 40 + 2\nc", store_history=True)
     assert result.success and result.result == 42
-    assert shell.user_ns["get_ipython"]() is shell
+    # get_ipython is back: the shell whose namespace this is
+    assert in_shell(shell, "get_ipython().user_ns is globals()")
 
 
-def test_reset_asks_and_no_keeps_everything(
-    shell: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reset_asks_and_no_keeps_everything(shell: Any, capsys: pytest.CaptureFixture[str]) -> None:
     shell.run_cell("a = 1")
-    prompts = answer(monkeypatch, "n")
+    prompts = answer(shell, "n")
     shell.run_line_magic("reset", "")
-    assert prompts == ["Once deleted, variables cannot be recovered. Proceed (y/[n])? "]
+    assert prompts() == ["Once deleted, variables cannot be recovered. Proceed (y/[n])? "]
     assert capsys.readouterr().out == "Nothing done.\n"
     assert shell.user_ns["a"] == 1
 
 
-def test_reset_asks_and_yes_clears(shell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reset_asks_and_yes_clears(shell: Any) -> None:
     shell.run_cell("a = 1")
-    answer(monkeypatch, "y")
+    answer(shell, "y")
     shell.run_line_magic("reset", "")
     assert "a" not in shell.user_ns
 
 
-def test_reset_repeats_the_question_until_it_gets_an_answer(
-    shell: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reset_repeats_the_question_until_it_gets_an_answer(shell: Any) -> None:
     shell.run_cell("a = 1")
-    prompts = answer(monkeypatch, "maybe", "YES")
+    prompts = answer(shell, "maybe", "YES")
     shell.run_line_magic("reset", "")
-    assert len(prompts) == 2 and "a" not in shell.user_ns
+    assert len(prompts()) == 2 and "a" not in shell.user_ns
 
 
-def test_reset_empty_answer_means_no(shell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reset_empty_answer_means_no(shell: Any) -> None:
     shell.run_cell("a = 1")
-    answer(monkeypatch, "")
+    answer(shell, "")
     shell.run_line_magic("reset", "")
     assert shell.user_ns["a"] == 1
 
@@ -190,9 +205,9 @@ def test_reset_selective_removes_matching_names(shell: Any) -> None:
     assert shell.run_line_magic("who_ls", "") == ["a", "c"]
 
 
-def test_reset_selective_asks_first(shell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reset_selective_asks_first(shell: Any) -> None:
     shell.run_cell("abc = 1")
-    answer(monkeypatch, "n")
+    answer(shell, "n")
     shell.run_line_magic("reset_selective", "abc")
     assert shell.user_ns["abc"] == 1
 
@@ -230,15 +245,9 @@ def test_xdel_of_an_unknown_name_says_so(shell: Any, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().out == "NameError: name 'nothing_here' is not defined\n"
 
 
-def test_reset_at_end_of_input_means_no(
-    shell: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reset_at_end_of_input_means_no(shell: Any, capsys: pytest.CaptureFixture[str]) -> None:
     shell.run_cell("a = 1")
-
-    def eof(prompt: str = "") -> str:
-        raise EOFError
-
-    monkeypatch.setattr(builtins, "input", eof)
+    answer(shell)  # no answer: end of input
     shell.run_line_magic("reset", "")
     assert capsys.readouterr().out == "\nNothing done.\n"
     assert shell.user_ns["a"] == 1

@@ -20,6 +20,50 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return Path(os.getcwd())
 
 
+@pytest.fixture
+def shell(here: Path, shell: Any) -> Any:
+    """The suite's fresh shell, started in ``here`` (its directory history begins there)."""
+    return shell
+
+
+def in_shell(shell: Any, expr: str) -> Any:
+    """``expr`` evaluated in the shell's own process (this one, or its kernel), by value."""
+    shell.run_cell(f"_probe = {expr}", silent=True).raise_error()
+    return shell.user_ns.pop("_probe")
+
+
+def cwd(shell: Any) -> str:
+    """The working directory of the shell's process."""
+    return str(in_shell(shell, "__import__('os').getcwd()"))
+
+
+def getenv(shell: Any, name: str) -> str | None:
+    """A variable of the shell's environment."""
+    value: str | None = in_shell(shell, f"__import__('os').environ.get({name!r})")
+    return value
+
+
+def setenv(shell: Any, monkeypatch: pytest.MonkeyPatch, name: str, value: str | None) -> None:
+    """Set (``None``: remove) a variable in the shell's environment, undone after the test.
+
+    In two-process mode the kernel copied this environment when the shell started,
+    so the variable is changed there too.
+    """
+    monkeypatch.setenv(name, value or "")  # recorded: whatever happens next is undone
+    environ = "__import__('os').environ"
+    if value is None:
+        monkeypatch.delenv(name)
+        code = f"{environ}.pop({name!r}, None)"
+    else:
+        code = f"{environ}[{name!r}] = {value!r}"
+    shell.run_cell(code, silent=True).raise_error()
+
+
+def set_dir_history(shell: Any, *dirs: str) -> None:
+    """Replace the contents of ``_dh`` (the list the shell itself appends to)."""
+    shell.run_cell(f"_dh[:] = {list(dirs)!r}", silent=True).raise_error()
+
+
 # -- directories ----------------------------------------------------------------------
 
 
@@ -33,7 +77,7 @@ def test_cd_changes_directory_prints_it_and_records_it(
     (here / "sub").mkdir()
     start = len(shell.user_ns["_dh"])
     shell.run_line_magic("cd", "sub")
-    assert os.getcwd() == str(here / "sub")
+    assert cwd(shell) == str(here / "sub")
     assert capsys.readouterr().out == f"{here / 'sub'}\n"
     assert shell.user_ns["_dh"][start:] == [str(here / "sub")]
 
@@ -45,12 +89,12 @@ def test_cd_dash_goes_back(shell: Any, here: Path, capsys: pytest.CaptureFixture
     shell.run_line_magic("cd", str(here / "b"))
     capsys.readouterr()
     shell.run_line_magic("cd", "-")
-    assert os.getcwd() == str(here / "a")
+    assert cwd(shell) == str(here / "a")
     assert capsys.readouterr().out == f"{here / 'a'}\n"
 
 
 def test_cd_dash_without_history_is_a_usage_error(shell: Any) -> None:
-    shell.user_ns["_dh"][:] = [os.getcwd()]
+    set_dir_history(shell, cwd(shell))
     with pytest.raises(UsageError, match="No previous directory"):
         shell.run_line_magic("cd", "-")
 
@@ -58,18 +102,18 @@ def test_cd_dash_without_history_is_a_usage_error(shell: Any) -> None:
 def test_cd_q_is_quiet(shell: Any, here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (here / "q").mkdir()
     shell.run_line_magic("cd", "-q q")
-    assert os.getcwd() == str(here / "q")
+    assert cwd(shell) == str(here / "q")
     assert capsys.readouterr().out == ""
 
 
 def test_cd_to_a_numbered_history_entry(shell: Any, here: Path) -> None:
     (here / "one").mkdir()
     (here / "two").mkdir()
-    shell.user_ns["_dh"][:] = [str(here)]
+    set_dir_history(shell, str(here))
     shell.run_line_magic("cd", "one")
     shell.run_line_magic("cd", "../two")
     shell.run_line_magic("cd", "-1")
-    assert os.getcwd() == str(here / "one")
+    assert cwd(shell) == str(here / "one")
 
 
 def test_cd_double_dash_searches_the_history(shell: Any, here: Path) -> None:
@@ -77,7 +121,7 @@ def test_cd_double_dash_searches_the_history(shell: Any, here: Path) -> None:
     shell.run_line_magic("cd", "project_alpha")
     shell.run_line_magic("cd", str(here))
     shell.run_line_magic("cd", "--alpha")
-    assert os.getcwd() == str(here / "project_alpha")
+    assert cwd(shell) == str(here / "project_alpha")
 
 
 def test_cd_without_argument_goes_home(
@@ -85,11 +129,11 @@ def test_cd_without_argument_goes_home(
 ) -> None:
     home = here / "home"
     home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
+    setenv(shell, monkeypatch, "HOME", str(home))
     shell.run_line_magic("cd", "")
-    assert os.getcwd() == str(home)
+    assert cwd(shell) == str(home)
     shell.run_line_magic("cd", "~")
-    assert os.getcwd() == str(home)
+    assert cwd(shell) == str(home)
 
 
 def test_cd_to_a_missing_directory_reports_and_stays(
@@ -97,20 +141,20 @@ def test_cd_to_a_missing_directory_reports_and_stays(
 ) -> None:
     shell.run_line_magic("cd", "nowhere")
     assert "No such file or directory" in capsys.readouterr().out
-    assert os.getcwd() == str(here)
+    assert cwd(shell) == str(here)
 
 
 def test_cd_into_a_directory_with_spaces(shell: Any, here: Path) -> None:
     (here / "my dir").mkdir()
     shell.run_line_magic("cd", '"my dir"')
-    assert os.getcwd() == str(here / "my dir")
+    assert cwd(shell) == str(here / "my dir")
 
 
 def test_dhist_prints_the_numbered_history(
     shell: Any, here: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (here / "d").mkdir()
-    shell.user_ns["_dh"][:] = [str(here)]
+    set_dir_history(shell, str(here))
     shell.run_line_magic("cd", "d")
     capsys.readouterr()
     shell.run_line_magic("dhist", "")
@@ -133,12 +177,12 @@ def test_automagic_cd_and_pwd_through_run_cell(
 def test_pushd_popd_dirs(shell: Any, here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (here / "p").mkdir()
     stack = list(shell.run_line_magic("pushd", "p"))
-    assert os.getcwd() == str(here / "p")
+    assert cwd(shell) == str(here / "p")
     assert shell.run_line_magic("dirs", "") == stack
     assert len(stack) == 1
     capsys.readouterr()
     shell.run_line_magic("popd", "")
-    assert os.getcwd() == str(here)
+    assert cwd(shell) == str(here)
     assert capsys.readouterr().out.endswith(f"popd -> {stack[0]}\n")
     with pytest.raises(UsageError, match="empty stack"):
         shell.run_line_magic("popd", "")
@@ -153,7 +197,7 @@ def test_bookmarks_list_jump_and_delete(
     shell.run_line_magic("bookmark", "-l")
     assert capsys.readouterr().out == f"Current bookmarks:\nspot -> {here / 'marked'}\n"
     shell.run_line_magic("cd", "-b spot")
-    assert os.getcwd() == str(here / "marked")
+    assert cwd(shell) == str(here / "marked")
     assert capsys.readouterr().out.startswith(f"(bookmark:spot) -> {here / 'marked'}\n")
     shell.run_line_magic("bookmark", "-d spot")
     with pytest.raises(UsageError, match="Bookmark 'spot' not found"):
@@ -171,20 +215,20 @@ def test_bookmark_needs_a_name(shell: Any) -> None:
 def test_env_without_arguments_returns_the_environment_with_secrets_hidden(
     shell: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LS_TEST_PLAIN", "visible")
-    monkeypatch.setenv("LS_TEST_API_TOKEN", "s3cret")
+    setenv(shell, monkeypatch, "LS_TEST_PLAIN", "visible")
+    setenv(shell, monkeypatch, "LS_TEST_API_TOKEN", "s3cret")
     env = shell.run_line_magic("env", "")
     assert env["LS_TEST_PLAIN"] == "visible"
     assert env["LS_TEST_API_TOKEN"] == "<hidden>"
 
 
 def test_env_var_returns_its_value(shell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LS_TEST_VAR", "value 1")
+    setenv(shell, monkeypatch, "LS_TEST_VAR", "value 1")
     assert shell.run_line_magic("env", "LS_TEST_VAR") == "value 1"
 
 
 def test_env_of_a_missing_var_is_a_usage_error(shell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LS_TEST_MISSING", raising=False)
+    setenv(shell, monkeypatch, "LS_TEST_MISSING", None)
     with pytest.raises(UsageError, match="Environment does not have key: LS_TEST_MISSING"):
         shell.run_line_magic("env", "LS_TEST_MISSING")
 
@@ -193,19 +237,19 @@ def test_env_of_a_missing_var_is_a_usage_error(shell: Any, monkeypatch: pytest.M
 def test_env_sets_a_variable(
     shell: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, line: str
 ) -> None:
-    monkeypatch.delenv("LS_TEST_SET", raising=False)
+    setenv(shell, monkeypatch, "LS_TEST_SET", None)
     assert shell.run_line_magic("env", line) is None
-    assert os.environ["LS_TEST_SET"] == "hello"
+    assert getenv(shell, "LS_TEST_SET") == "hello"
     assert capsys.readouterr().out == "env: LS_TEST_SET=hello\n"
 
 
 def test_env_expands_python_variables(
     shell: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("LS_TEST_EXP", raising=False)
+    setenv(shell, monkeypatch, "LS_TEST_EXP", None)
     shell.run_cell("where = '/opt/x'")
     shell.run_cell("%env LS_TEST_EXP=$where")
-    assert os.environ["LS_TEST_EXP"] == "/opt/x"
+    assert getenv(shell, "LS_TEST_EXP") == "/opt/x"
 
 
 def test_set_env_refuses_bad_input(shell: Any) -> None:
@@ -255,7 +299,7 @@ def test_alias_lists_and_unalias_removes(shell: Any, capsys: pytest.CaptureFixtu
     assert ("greet", "echo hi") in aliases
     assert capsys.readouterr().out == f"Total number of aliases: {len(aliases)}\n"
     shell.run_line_magic("unalias", "greet")
-    assert shell.find_line_magic("greet") is None
+    assert in_shell(shell, "get_ipython().find_line_magic('greet')") is None
     shell.run_line_magic("unalias", "greet")
     assert capsys.readouterr().out == "greet is not an alias\n"
 

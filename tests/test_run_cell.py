@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
-from legacy_shell import get_ipython
+
+def in_shell(shell, expr: str):
+    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
+    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
+    return shell.user_ns.pop("_in_shell_value")
+
+
+def class_name(error: BaseException) -> str:
+    """The name of the class of ``error``, also of one raised in a kernel.
+
+    A kernel's exception of a class only the kernel has comes back as
+    ``adapters.RemoteError``, whose ``remote_type`` names that class.
+    """
+    remote = getattr(error, "remote_type", "")
+    return remote.rpartition(".")[2] if remote else type(error).__name__
 
 
 def test_get_ipython_returns_the_current_shell(shell) -> None:
-    assert get_ipython() is shell
     assert shell.run_cell("ip = get_ipython()").success
-    assert shell.user_ns["ip"] is shell
+    # in the shell's process: the current shell, the one whose namespace the cell ran in
+    assert in_shell(shell, "ip is __import__('legacy_shell').get_ipython()")
+    assert in_shell(shell, "ip.user_ns is globals()")
 
 
 def test_result_records_success_value_and_count(shell) -> None:
@@ -128,30 +145,46 @@ def test_multiline_repr_starts_on_its_own_line(shell, capsys) -> None:
     assert capsys.readouterr().out == "Out[1]: \na\nb\n"
 
 
-def test_ast_transformers_apply_to_each_cell(shell) -> None:
+# AST transformers are objects of the shell's process: defined and added there.
+DOUBLER = textwrap.dedent(
+    """
     import ast
 
     class Doubler(ast.NodeTransformer):
-        def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        def visit_Constant(self, node):
             if isinstance(node.value, int):
                 return ast.copy_location(ast.Constant(node.value * 2), node)
             return node
 
-    shell.ast_transformers.append(Doubler())
+    get_ipython().ast_transformers.append(Doubler())
+    """
+)
+
+BROKEN = textwrap.dedent(
+    """
+    import ast
+
+    class Broken(ast.NodeTransformer):
+        def visit(self, node):
+            raise ValueError("broken")
+
+    get_ipython().ast_transformers.append(Broken())
+    """
+)
+
+
+def test_ast_transformers_apply_to_each_cell(shell) -> None:
+    shell.run_cell(DOUBLER).raise_error()
+    assert len(shell.ast_transformers) == 1
     assert shell.run_cell("21").result == 42
 
 
 def test_failing_ast_transformer_is_reported_and_removed(shell, capsys) -> None:
-    import ast
-
-    class Broken(ast.NodeTransformer):
-        def visit(self, node: ast.AST) -> ast.AST:
-            raise ValueError("broken")
-
-    shell.ast_transformers.append(Broken())
+    shell.run_cell(BROKEN).raise_error()
+    assert len(shell.ast_transformers) == 1
     assert shell.run_cell("1 + 1").result == 2
     assert "threw an error" in capsys.readouterr().err
-    assert shell.ast_transformers == []
+    assert list(shell.ast_transformers) == []
 
 
 def test_input_transformers_post_see_the_python_lines(shell) -> None:
@@ -163,9 +196,9 @@ def test_shell_escape_and_capture(shell, capfd) -> None:
     shell.run_cell("!echo hi", store_history=True)
     assert "hi" in capfd.readouterr().out
     shell.run_cell("lines = !printf 'a\\nb\\n'")
-    lines = shell.user_ns["lines"]
-    assert list(lines) == ["a", "b"]
-    assert lines.n == "a\nb" and lines.s == "a b"
+    assert list(shell.user_ns["lines"]) == ["a", "b"]
+    # an SList: its .n and .s are asked of it where it lives
+    assert in_shell(shell, "lines.n") == "a\nb" and in_shell(shell, "lines.s") == "a b"
 
 
 def test_shell_commands_expand_variables(shell, capfd) -> None:
@@ -180,15 +213,14 @@ def test_exit_code_of_last_command(shell) -> None:
 
 def test_exit_asks_the_frontend_to_leave(shell) -> None:
     shell.run_cell("exit")
-    assert shell.exit_now
-    assert shell.output.exit_requested
+    assert in_shell(shell, "get_ipython().exit_now")
+    assert in_shell(shell, "get_ipython().output.exit_requested")
 
 
 def test_history_input_stored_before_running(shell) -> None:
-    seen = []
-    shell.push({"probe": lambda: seen.append(list(shell.user_ns["In"]))})
+    shell.run_cell("seen = []\ndef probe():\n    seen.append(list(In))").raise_error()
     shell.run_cell("probe()", store_history=True)
-    assert seen[0][-1] == "probe()"
+    assert shell.user_ns["seen"][0][-1] == "probe()"
 
 
 def test_an_exception_whose_str_raises_is_still_reported(shell, capsys) -> None:
@@ -196,13 +228,13 @@ def test_an_exception_whose_str_raises_is_still_reported(shell, capsys) -> None:
         "class E(Exception):\n    def __str__(self):\n        raise ValueError('bad')\nraise E()",
         store_history=True,
     )
-    assert type(res.error_in_exec).__name__ == "E"
+    assert class_name(res.error_in_exec) == "E"
     assert "E" in capsys.readouterr().out
     assert shell.run_cell("1 + 1").result == 2
 
 
 def test_a_try_block_typed_line_by_line_runs_once_complete(shell) -> None:
-    tf = shell.input_transformer
-    assert tf.check_complete("try:\n    x = 1")[0] == "incomplete"
+    check = "get_ipython().input_transformer.check_complete('try:\\n    x = 1')[0]"
+    assert in_shell(shell, check) == "incomplete"
     res = shell.run_cell("try:\n    x = 1\nexcept ValueError:\n    x = 2\n")
     assert res.success and shell.user_ns["x"] == 1

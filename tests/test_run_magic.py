@@ -18,6 +18,32 @@ def write(path: Path, source: str) -> Path:
     return path
 
 
+def run_quietly(shell, code: str) -> None:
+    """Run ``code`` in the shell's process: no history, no events, no output; errors raise."""
+    shell.run_cell(code, silent=True).raise_error()
+
+
+def in_shell(shell, expr: str):
+    """``expr`` evaluated in the shell's process (``sys`` imported): a plain value."""
+    run_quietly(shell, f"import sys\n_in_shell_value = {expr}")
+    return shell.user_ns.pop("_in_shell_value")
+
+
+@pytest.fixture
+def feed_debugger(shell, monkeypatch):
+    """``feed(commands)``: what the user types at ``ipdb>``, as ``sys.stdin`` of the shell's process.
+
+    That process gets its own stdin back afterwards (in-process: by monkeypatch's undo).
+    """
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+
+    def feed(commands: str) -> None:
+        run_quietly(shell, f"import io, sys\nsys.stdin = io.StringIO({commands!r})")
+
+    yield feed
+    run_quietly(shell, "import sys\nsys.stdin = sys.__stdin__")
+
+
 # --- the command line, without a shell ----------------------------------------------------
 
 
@@ -63,11 +89,11 @@ def test_run_sets_argv_and_runs_as_main(shell, capsys, tmp_path: Path) -> None:
             ran_as_main = True
         """,
     )
-    saved_argv = sys.argv
+    saved_argv = in_shell(shell, "id(sys.argv)")
     shell.run_cell(f"%run {script} a 'b c'")
     assert capsys.readouterr().out == f"{[str(script), 'a', 'b c']}\n"
     assert shell.user_ns["ran_as_main"] is True
-    assert sys.argv is saved_argv
+    assert in_shell(shell, "id(sys.argv)") == saved_argv  # the same list, given back
 
 
 def test_run_leaves_the_script_names_in_the_user_namespace(shell, tmp_path: Path) -> None:
@@ -128,10 +154,10 @@ def test_the_script_directory_comes_first_on_sys_path_during_the_run(shell, tmp_
     try:
         shell.run_line_magic("run", str(script))
     finally:
-        sys.modules.pop("helper_mod_for_run", None)
+        run_quietly(shell, "import sys\nsys.modules.pop('helper_mod_for_run', None)")
     assert shell.user_ns["first"] == str(tmp_path.resolve())
     assert shell.user_ns["value"] == 7
-    assert str(tmp_path.resolve()) not in sys.path
+    assert str(tmp_path.resolve()) not in in_shell(shell, "sys.path")
 
 
 def test_system_exit_with_an_error_code_is_reported_in_one_line(
@@ -219,7 +245,8 @@ def test_run_m_runs_a_module_as_main(shell, capsys, tmp_path: Path) -> None:
             module_args = sys.argv[1:]
         """,
     )
-    sys.path.insert(0, str(tmp_path))  # the shell fixture restores sys.path
+    # on sys.path of the shell's process (the shell fixture restores it)
+    run_quietly(shell, f"import sys\nsys.path.insert(0, {str(tmp_path)!r})")
     shell.run_line_magic("run", "-m runnable_mod_for_run -x 1")
     assert shell.user_ns["module_args"] == ["-x", "1"]
 
@@ -237,12 +264,10 @@ def test_an_ipy_file_is_run_as_shell_input(shell, capsys, tmp_path: Path) -> Non
 
 
 def test_run_d_runs_the_script_under_the_debugger(
-    shell, capsys, monkeypatch, tmp_path: Path
+    shell, capsys, feed_debugger, tmp_path: Path
 ) -> None:
-    import io
-
     script = write(tmp_path / "debugged.py", "first = 1\nsecond = first + 1\n")
-    monkeypatch.setattr(sys, "stdin", io.StringIO("next\np first\ncontinue\n"))
+    feed_debugger("next\np first\ncontinue\n")
     shell.run_line_magic("run", f"-d {script}")
     out = capsys.readouterr().out
     assert "debugged.py" in out
@@ -250,11 +275,9 @@ def test_run_d_runs_the_script_under_the_debugger(
     assert shell.user_ns["second"] == 2
 
 
-def test_run_d_b_stops_at_the_breakpoint(shell, capsys, monkeypatch, tmp_path: Path) -> None:
-    import io
-
+def test_run_d_b_stops_at_the_breakpoint(shell, capsys, feed_debugger, tmp_path: Path) -> None:
     script = write(tmp_path / "broken_at.py", "a = 1\nb = 2\nc = a + b\n")
-    monkeypatch.setattr(sys, "stdin", io.StringIO("continue\np a, b\ncontinue\n"))
+    feed_debugger("continue\np a, b\ncontinue\n")
     shell.run_line_magic("run", f"-d -b3 {script}")
     out = capsys.readouterr().out
     assert "NOTE: Enter 'c' at the ipdb> prompt to continue execution." in out

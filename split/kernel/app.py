@@ -235,10 +235,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     core = KernelCore.create(channels, session, make_interpreter)
     signal.signal(signal.SIGTERM, lambda signum, frame: core.stop())
     assert lazy is not None
+    _serve_rpc(core, channels, info, lazy, path)
     lazy.start_building()
     log.info("kernel %d serving %s", os.getpid(), path)
     core.run()
     return 0
+
+
+def _serve_rpc(core: Any, channels: Any, info: ConnectionInfo, lazy: Any, path: Path) -> None:
+    """Open the RPC channel of the shell proxy and announce it in ``kernel_info_reply``.
+
+    A kernel that cannot open it still serves Jupyter clients: it says why and goes on.
+    """
+    from ..rpc.server import RpcServer
+    from .host import KernelShellHost
+
+    host = KernelShellHost(lazy.get, path, _register_kernel_magics)
+    try:
+        rpc = RpcServer(channels.context, info, host, executing=core.executing)
+    except Exception as e:  # zmq.ZMQError: no port, a bad ipc path
+        log.warning("the shell proxy's RPC channel is not available: %s", e)
+        return
+    channels.add_reader(rpc.socket, rpc.on_readable)
+    channels.add_reader(rpc.monitor, rpc.on_monitor)
+    core.kernel_info_extra = {"legacy_shell": {"rpc": rpc.announce()}}
 
 
 def _jupyter_parent() -> tuple[int, bool] | None:

@@ -20,13 +20,14 @@ the main thread SIGINT is handled so that it never ends an idle kernel.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import threading
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 from ..channels import KernelChannels
@@ -88,6 +89,8 @@ class KernelCore:
         self.interpreter: InterpreterAPI | None = interpreter
         self.session = session
         self.restart_requested = False
+        #: Merged into every ``kernel_info_reply`` (the RPC channel announces itself here).
+        self.kernel_info_extra: dict[str, Any] = {}
         self._interrupt = interrupt
         self._parent: Message | None = None
         self._executing = False
@@ -306,7 +309,8 @@ class KernelCore:
         return reply
 
     def _kernel_info(self, msg: Message) -> dict[str, Any]:
-        return self._interp.kernel_info()
+        reply = self._interp.kernel_info()
+        return {**reply, **self.kernel_info_extra} if self.kernel_info_extra else reply
 
     def _complete(self, msg: Message) -> dict[str, Any]:
         code = str(msg.content.get("code", ""))
@@ -344,6 +348,18 @@ class KernelCore:
         content = {"status": "ok", "restart": self.restart_requested}
         self._publish("shutdown_reply", content, msg)
         return content  # _serve stops the loop once the reply is sent
+
+    @contextlib.contextmanager
+    def executing(self) -> Iterator[None]:
+        """Code runs on the main thread meanwhile: an interrupt raises ``KeyboardInterrupt`` in it.
+
+        ``execute_request`` uses this state; so do proxy calls that run code.
+        """
+        saved, self._executing = self._executing, True
+        try:
+            yield
+        finally:
+            self._executing = saved
 
     def _interrupt_request(self, msg: Message) -> dict[str, Any]:
         return {"status": "ok"}  # _serve interrupts once the reply is sent

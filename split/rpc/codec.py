@@ -27,10 +27,11 @@ caller turns into a message naming the member and the type.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import math
+import os
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -42,6 +43,7 @@ __all__ = [
     "decode_value",
     "encode_frames",
     "encode_value",
+    "exception_body",
 ]
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -134,11 +136,17 @@ def _decode_tag(tag: str, body: Any, resolve: Resolver | None) -> Any:
 
 
 def _sign(key: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, payload, hashlib.sha256).hexdigest().encode("ascii")
+    return hmac.digest(key, payload, "sha256").hex().encode("ascii")
 
 
 def encode_frames(message: dict[str, Any], key: bytes) -> list[bytes]:
-    """``[signature, payload]`` for one RPC message (already JSON-ready)."""
+    """``[signature, payload]`` for one RPC message (already JSON-ready).
+
+    A random ``nonce`` is added to ``message`` (in place): two messages with
+    the same content (``alive``, ``probe``, the same text printed twice) must
+    not look like a replay of each other to the receiver.
+    """
+    message["nonce"] = os.urandom(8).hex()
     payload = _ENCODE(message).encode("utf-8", errors="surrogatepass")
     return [_sign(key, payload), payload]
 
@@ -161,3 +169,22 @@ def decode_frames(
     if not isinstance(message, dict) or not isinstance(message.get("op"), str):
         raise MalformedMessage("an RPC message is a JSON object with a string 'op'")
     return message
+
+
+def exception_body(error: BaseException) -> dict[str, Any]:
+    """``$exc`` content: enough for the client to rebuild a matching exception."""
+    try:
+        message = str(error)
+    except Exception:
+        message = f"<unprintable {type(error).__name__}>"
+    try:
+        args = encode_value(list(error.args))
+    except (NotSerializable, Exception):
+        args = None
+    return {
+        "type": type(error).__qualname__,
+        "module": type(error).__module__,
+        "message": message,
+        "args": args,
+        "traceback": "".join(traceback.format_exception(error)),
+    }

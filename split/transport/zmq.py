@@ -25,6 +25,7 @@ import math
 import os
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, cast
 
 import zmq
@@ -43,6 +44,7 @@ _LINGER_MS = 1000
 
 
 _SNDMORE = int(zmq.SNDMORE)
+_EVENTS, _POLLIN = int(zmq.EVENTS), int(zmq.POLLIN)
 
 
 def _send(sock: zmq.Socket[Any], frames: list[bytes]) -> None:
@@ -75,6 +77,7 @@ class ZmqKernelChannels:
         self._bound = False
         self._closed = False
         self._shell_poller = zmq.Poller()
+        self._readers: dict[Any, Callable[[], None]] = {}
 
     @property
     def bad_messages(self) -> int:
@@ -166,6 +169,20 @@ class ZmqKernelChannels:
         for t in self._threads:
             t.start()
 
+    @property
+    def context(self) -> zmq.Context[Any]:
+        """The sockets' context (a kernel feature with its own socket shares it)."""
+        return self._ctx
+
+    def add_reader(self, sock: zmq.Socket[Any], handler: Callable[[], None]) -> None:
+        """Call ``handler()`` on the main thread when ``sock`` is readable while it waits.
+
+        The RPC channel uses this: its socket is owned by the main thread, where
+        the shell lives, so a proxy call costs no thread hop.
+        """
+        self._shell_poller.register(sock, zmq.POLLIN)
+        self._readers[sock] = handler
+
     # -- threads -------------------------------------------------------------
 
     def _heartbeat(self, ctrl_addr: str) -> None:
@@ -231,20 +248,21 @@ class ZmqKernelChannels:
     def recv_shell(self, timeout: float | None) -> Message | None:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            try:
-                frames = self._shell.recv_multipart(zmq.NOBLOCK)
-            except zmq.Again:
-                wait = None if deadline is None else max(0.0, deadline - time.monotonic())
-                events = dict(self._shell_poller.poll(_ms(wait)))
-                if self._wake_r in events:
-                    os.read(self._wake_r, 512)
-                    return None
-                if not events and deadline is not None:
-                    return None
+            if cast(int, self._shell.get(_EVENTS)) & _POLLIN:
+                msg = self._verify.decode("shell", self._shell.recv_multipart())
+                if msg is not None:
+                    return msg
                 continue
-            msg = self._verify.decode("shell", frames)
-            if msg is not None:
-                return msg
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            events = dict(self._shell_poller.poll(_ms(wait)))
+            if self._wake_r in events:
+                os.read(self._wake_r, 512)
+                return None
+            for sock, handler in self._readers.items():
+                if sock in events:
+                    handler()
+            if not events and deadline is not None:
+                return None
 
     def wake(self) -> None:
         """Make a blocked ``recv_shell`` return ``None`` now (from any thread)."""
@@ -321,6 +339,8 @@ class ZmqKernelChannels:
             self._hb.close(linger=0)
         self._shell.close()
         self._stdin.close()
+        for sock in self._readers:
+            sock.close(linger=0)
         for fd in (self._wake_r, self._wake_w, self._stop_r, self._stop_w):
             os.close(fd)
         if joined:

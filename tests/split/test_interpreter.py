@@ -2,7 +2,7 @@
 
 No sockets here: the interpreter publishes through a recording function, as
 the kernel core's publisher would, and asks for input through a fake
-``request_input``. Each test gets a fresh shell (the ``shell`` fixture).
+``request_input``. Each test gets a fresh shell in this process (the ``real_shell`` fixture).
 """
 
 from __future__ import annotations
@@ -69,8 +69,10 @@ def answers(recorder: Recorder) -> Answers:
 
 
 @pytest.fixture
-def interp(shell: InteractiveShell, recorder: Recorder, answers: Answers) -> Iterator[Interpreter]:
-    it = Interpreter(shell, recorder, answers)
+def interp(
+    real_shell: InteractiveShell, recorder: Recorder, answers: Answers
+) -> Iterator[Interpreter]:
+    it = Interpreter(real_shell, recorder, answers)
     yield it
     it.close()
 
@@ -110,21 +112,21 @@ def test_execute_replies_ok_with_the_count_it_used(interp: Interpreter) -> None:
 
 
 def test_without_store_history_the_count_does_not_move(
-    interp: Interpreter, shell: InteractiveShell
+    interp: Interpreter, real_shell: InteractiveShell
 ) -> None:
     run(interp, "a = 1", store_history=False)
     assert interp.execution_count == 1
-    assert shell.user_ns["a"] == 1
+    assert real_shell.user_ns["a"] == 1
 
 
 def test_silent_runs_without_result_history_or_count(
-    interp: Interpreter, recorder: Recorder, shell: InteractiveShell
+    interp: Interpreter, recorder: Recorder, real_shell: InteractiveShell
 ) -> None:
     reply = run(interp, "b = 2\nb * 21", silent=True, store_history=True)
     assert reply["status"] == "ok"
     assert recorder.of("execute_result") == []
     assert interp.execution_count == 1
-    assert shell.user_ns["b"] == 2
+    assert real_shell.user_ns["b"] == 2
     assert interp.history("tail", n=5)["history"] == []
 
 
@@ -290,9 +292,11 @@ def test_the_output_of_a_shell_command_is_a_stream(interp: Interpreter, recorder
     assert recorder.text() == "hi from the child\n"
 
 
-def test_get_ipython_in_a_cell_is_the_shell(interp: Interpreter, shell: InteractiveShell) -> None:
+def test_get_ipython_in_a_cell_is_the_shell(
+    interp: Interpreter, real_shell: InteractiveShell
+) -> None:
     run(interp, "me = get_ipython()")
-    assert shell.user_ns["me"] is shell
+    assert real_shell.user_ns["me"] is real_shell
 
 
 # -- payloads -------------------------------------------------------------------------
@@ -324,12 +328,12 @@ def test_input_asks_the_frontend(interp: Interpreter, recorder: Recorder, answer
 
 
 def test_getpass_asks_for_a_password(
-    interp: Interpreter, answers: Answers, shell: InteractiveShell
+    interp: Interpreter, answers: Answers, real_shell: InteractiveShell
 ) -> None:
     answers.answers = ["s3cret"]
     run(interp, "import getpass\npw = getpass.getpass()", allow_stdin=True)
     assert answers.asked == [("Password: ", True)]
-    assert shell.user_ns["pw"] == "s3cret"
+    assert real_shell.user_ns["pw"] == "s3cret"
 
 
 def test_ctrl_d_at_the_frontend_is_eof(interp: Interpreter, answers: Answers) -> None:
@@ -490,11 +494,11 @@ def test_comm_info_is_an_empty_registry(interp: Interpreter) -> None:
 
 
 def test_shutdown_runs_the_shells_exit_operations(
-    interp: Interpreter, shell: InteractiveShell
+    interp: Interpreter, real_shell: InteractiveShell
 ) -> None:
     said: list[str] = []
     with pytest.warns(DeprecationWarning):  # the old hook still works, with a warning
-        shell.set_hook("shutdown_hook", lambda sh: said.append("bye"))
+        real_shell.set_hook("shutdown_hook", lambda sh: said.append("bye"))
     assert interp.shutdown(restart=True) == {"status": "ok", "restart": True}
     assert said == ["bye"]
 

@@ -216,7 +216,7 @@ class Kernel:
 
 @pytest.fixture(params=["memory", "zmq"])
 def channels(
-    request: pytest.FixtureRequest, tmp_path: Path, shell: InteractiveShell
+    request: pytest.FixtureRequest, tmp_path: Path, real_shell: InteractiveShell
 ) -> Iterator[Kernel]:
     """A kernel core over the real interpreter, behind the transport named by the param."""
     session = Session()
@@ -229,10 +229,10 @@ def channels(
         inner = ZmqKernelChannels(info, session)
         inner.bind()
         client = WireClient(info)
-    shell.traceback_formatter.colors = "NoColor"
+    real_shell.traceback_formatter.colors = "NoColor"
     recorder = Recorder(inner)
-    core = KernelCore.create(recorder, session, lambda pub, ask: Interpreter(shell, pub, ask))
-    kernel = Kernel(core, recorder, client, shell)
+    core = KernelCore.create(recorder, session, lambda pub, ask: Interpreter(real_shell, pub, ask))
+    kernel = Kernel(core, recorder, client, real_shell)
     kernel.thread.start()
     try:
         client.wait_for_welcome()

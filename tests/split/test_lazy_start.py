@@ -151,8 +151,8 @@ def test_a_failed_build_fails_the_requests_that_need_it_only() -> None:
     assert lazy.shutdown(False)["status"] == "ok"
 
 
-def test_the_static_kernel_info_is_the_interpreters(shell: InteractiveShell) -> None:
-    interp = Interpreter(shell, lambda *a: None, lambda prompt, password: "")
+def test_the_static_kernel_info_is_the_interpreters(real_shell: InteractiveShell) -> None:
+    interp = Interpreter(real_shell, lambda *a: None, lambda prompt, password: "")
     assert kernel_info() == interp.kernel_info()
     interp.close()
 

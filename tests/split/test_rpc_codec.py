@@ -50,7 +50,8 @@ def test_other_objects_are_refused_with_their_type_unless_a_fallback_tags_them()
 
 def test_frames_are_signed_and_checked_before_parsing() -> None:
     frames = encode_frames({"op": "call", "id": "1"}, KEY)
-    assert decode_frames(frames, KEY) == {"op": "call", "id": "1"}
+    decoded = decode_frames(frames, KEY)
+    assert decoded.pop("nonce") and decoded == {"op": "call", "id": "1"}
     with pytest.raises(BadSignature):
         decode_frames(frames, b"other key")
     with pytest.raises(BadSignature):
@@ -71,3 +72,9 @@ def test_replays_and_malformed_messages_are_refused() -> None:
         decode_frames([frames[0]], KEY)
     with pytest.raises(MalformedMessage):
         decode_frames(encode_frames({"no": "op"}, KEY), KEY)
+
+
+def test_equal_messages_differ_on_the_wire_so_neither_is_taken_for_a_replay() -> None:
+    guard = ReplayGuard()
+    for _ in range(2):
+        decode_frames(encode_frames({"op": "alive"}, KEY), KEY, guard)

@@ -1,0 +1,355 @@
+"""``ShellProxy``: the shell API of a kernel's shell, in this process.
+
+Every member of ``legacy_shell.api.ShellAPI`` is here with the shell's own
+signature (a test compares them); each use becomes a call on the kernel's RPC
+channel. Anything else raises ``AttributeError`` at once, with no round trip:
+the member table is fixed when the proxy connects (IPython's display code
+probes objects for ``_ipython_canary_method_should_not_exist_``; it is never
+sent). The parts of the shell that are containers come as small local objects
+made once: ``user_ns`` is a remote mapping, ``events`` registers functions that
+stay here, ``display_formatter.formatters`` knows its MIME types from the
+hello, ``config`` reads and sets keys.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from typing import Any
+
+from legacy_shell.api import ExecutionResult
+from legacy_shell.magic import Magics
+from legacy_shell.namespace import names_from_frame
+
+from .client import RpcClient
+
+__all__ = [
+    "RemoteConfig",
+    "RemoteDisplayFormatter",
+    "RemoteEvents",
+    "RemoteFormatter",
+    "RemoteList",
+    "RemoteNamespace",
+    "ShellProxy",
+]
+
+
+class _Member:
+    """A part of the proxy that calls ``<prefix>.<op>`` on the kernel."""
+
+    def __init__(self, client: RpcClient, prefix: str) -> None:
+        self._client = client
+        self._prefix = prefix
+
+    def _call(self, op: str, *args: Any, callables: bool = False, types: bool = False) -> Any:
+        name = f"{self._prefix}.{op}"
+        encoded = self._client.codec.encode(
+            list(args), member=_member_name(name, args), callables=callables, types=types
+        )
+        return self._client.call(name, encoded)
+
+
+def _member_name(name: str, args: Sequence[Any]) -> str:
+    base, _, op = name.rpartition(".")
+    if op in ("getitem", "setitem", "get", "pop") and args:
+        return f"{base}[{args[0]!r}]"
+    return name
+
+
+class RemoteNamespace(_Member, MutableMapping[str, Any]):
+    """The kernel's namespace as a mapping; values cross by value, ``update`` in one call."""
+
+    def __getitem__(self, key: str) -> Any:
+        return self._call("getitem", key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._call("setitem", key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._call("delitem", key)
+
+    def __contains__(self, key: object) -> bool:
+        return bool(self._call("contains", key))
+
+    def __len__(self) -> int:
+        return int(self._call("len"))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def keys(self) -> list[str]:  # type: ignore[override]
+        """The names, in one call (a list, not a live view)."""
+        return list(self._call("keys"))
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        """Every ``(name, value)`` in one call; values that cannot cross are ``RemoteRef``."""
+        return [tuple(pair) for pair in self._call("items")]  # type: ignore[misc]
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return list(self._call("values"))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._call("get", key, default)
+
+    _MISSING: Any = object()
+
+    def pop(self, key: str, default: Any = _MISSING) -> Any:
+        if default is RemoteNamespace._MISSING:
+            return self._call("pop", key)
+        return self._call("pop", key, default)
+
+    def update(self, other: Any = (), /, **kwargs: Any) -> None:
+        """Set many names in one call."""
+        values = dict(other)
+        values.update(kwargs)
+        self._call("update", values)
+
+    def __repr__(self) -> str:
+        return f"<remote namespace {self._prefix} of {self._client.endpoint}>"
+
+
+class RemoteEvents(_Member):
+    """``events.register``/``unregister``: the function stays here and is called back."""
+
+    def register(self, event: str, function: Callable[..., Any]) -> None:
+        if not callable(function):
+            raise TypeError(f"Need a callable, got {function!r}")
+        self._call("register", event, function, callables=True)
+
+    def unregister(self, event: str, function: Callable[..., Any]) -> None:
+        self._call("unregister", event, function, callables=True)
+
+
+class RemoteFormatter:
+    """One MIME type's formatter: ``for_type`` registers a function that stays here."""
+
+    def __init__(self, client: RpcClient, mime: str) -> None:
+        self._client = client
+        self.format_type = mime
+
+    def for_type(self, typ: Any, func: Callable[..., Any] | None = None) -> Any:
+        """``typ`` is a class or ``"module.Name"``; returns the function registered before."""
+        args = self._client.codec.encode(
+            [self.format_type, typ, func],
+            member=f"display_formatter.formatters[{self.format_type!r}].for_type",
+            callables=True,
+            types=True,
+        )
+        return self._client.call("display_formatter.for_type", args)
+
+    def for_type_by_name(
+        self, type_module: str, type_name: str, func: Callable[..., Any] | None = None
+    ) -> Any:
+        return self.for_type(f"{type_module}.{type_name}", func)
+
+
+class RemoteDisplayFormatter(_Member):
+    """``display_formatter``: ``formatters[mime]`` (made once) and ``format(obj)``."""
+
+    def __init__(self, client: RpcClient, mimes: Sequence[str]) -> None:
+        super().__init__(client, "display_formatter")
+        self.formatters = {mime: RemoteFormatter(client, mime) for mime in mimes}
+
+    def format(self, obj: Any, include: Any = None, exclude: Any = None) -> Any:
+        data, metadata = self._call("format", obj, include, exclude)
+        return data, metadata
+
+
+class RemoteConfig(_Member):
+    """The shell's configuration: ``config[key]``, ``get``, ``set``, ``as_dict``."""
+
+    def __getitem__(self, key: str) -> Any:
+        return self._call("getitem", key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._call("get", key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        self._call("set", key, value)
+
+    __setitem__ = set
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._call("as_dict"))
+
+
+class RemoteList(_Member):
+    """A list of the shell's (``ast_transformers``, ``input_transformers_post``)."""
+
+    def __init__(self, client: RpcClient, prefix: str, *, callables: bool) -> None:
+        super().__init__(client, prefix)
+        self._callables = callables
+
+    def __len__(self) -> int:
+        return int(self._call("len"))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._call("list"))
+
+    def __getitem__(self, index: int) -> Any:
+        return list(self._call("list"))[index]
+
+    def __contains__(self, item: object) -> bool:
+        return bool(self._call("contains", item, callables=self._callables))
+
+    def append(self, item: Any) -> None:
+        self._call("append", item, callables=self._callables)
+
+    def remove(self, item: Any) -> None:
+        self._call("remove", item, callables=self._callables)
+
+    def clear(self) -> None:
+        self._call("clear")
+
+
+class ShellProxy:
+    """A ``ShellAPI`` whose shell lives in a kernel; build it with ``adapters.connect``."""
+
+    def __init__(self, client: RpcClient, *, on_close: Callable[[], None] | None = None) -> None:
+        hello = client.hello
+        self._client = client
+        self._on_close = on_close
+        self.kernel_pid: int = int(hello.get("pid", 0))
+        self.user_ns: MutableMapping[str, Any] = RemoteNamespace(client, "user_ns")
+        self.user_global_ns: MutableMapping[str, Any] = RemoteNamespace(client, "user_global_ns")
+        self.events = RemoteEvents(client, "events")
+        self.ast_transformers: Any = RemoteList(client, "ast_transformers", callables=False)
+        self.input_transformers_post: Any = RemoteList(
+            client, "input_transformers_post", callables=True
+        )
+        self._display_formatter = RemoteDisplayFormatter(client, hello.get("mimes", []))
+        self._config = RemoteConfig(client, "config")
+        self._built = True
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_built") and not name.startswith("_"):
+            raise AttributeError(
+                f"cannot set {name!r} on a shell in another process: change the shell "
+                "through its API (push, config.set, events.register, ...) or in a cell"
+            )
+        object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # only names the class does not define get here: never a round trip
+        raise AttributeError(
+            f"{name!r} is not part of the shell API (legacy_shell.api.ShellAPI): "
+            "only its members reach a shell in another process"
+        )
+
+    def _call(self, name: str, *args: Any, callables: bool = False, **kwargs: Any) -> Any:
+        client = self._client
+        encoded = client.codec.encode(list(args), member=name, callables=callables)
+        encoded_kw = client.codec.encode(kwargs, member=name, callables=callables)
+        return client.call(name, encoded, encoded_kw)
+
+    @property
+    def client(self) -> RpcClient:
+        """The RPC client (for ``batch``, one-way calls and tests)."""
+        return self._client
+
+    def close(self) -> None:
+        """Disconnect (the kernel drops our callbacks); stop the kernel if we started it."""
+        self._client.close()
+        if self._on_close is not None:
+            on_close, self._on_close = self._on_close, None
+            on_close()
+
+    def __enter__(self) -> ShellProxy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<ShellProxy of kernel pid {self.kernel_pid} at {self._client.endpoint}>"
+
+    def batch(self) -> Any:
+        """Many calls, one round trip: ``with shell.batch() as b: f = b.push({...})``."""
+        from .batch import Batch
+
+        return Batch(self._client)
+
+    @property
+    def oneway(self) -> Any:
+        """The same methods, sent without waiting: ``shell.oneway.set_next_input("x")``."""
+        from .batch import OneWay
+
+        return OneWay(self._client)
+
+    # -- ShellAPI ----------------------------------------------------------------------
+
+    @property
+    def execution_count(self) -> int:
+        return int(self._client.call("execution_count.get", []))
+
+    @property
+    def config(self) -> Any:
+        return self._config
+
+    @property
+    def display_formatter(self) -> Any:
+        return self._display_formatter
+
+    def run_cell(
+        self, raw_cell: str, store_history: bool = False, silent: bool = False
+    ) -> ExecutionResult:
+        result = self._call("run_cell", raw_cell, store_history, silent)
+        assert isinstance(result, ExecutionResult)
+        return result
+
+    def run_line_magic(self, magic_name: str, line: str, _stack_depth: int = 1) -> Any:
+        return self._call("run_line_magic", magic_name, line)
+
+    def run_cell_magic(self, magic_name: str, line: str, cell: str) -> Any:
+        return self._call("run_cell_magic", magic_name, line, cell)
+
+    def register_magics(self, *objs: Any) -> None:
+        """Magics stay in this process: each of their magics is registered as a callback."""
+        for obj in objs:
+            if isinstance(obj, type):
+                if not issubclass(obj, Magics):
+                    raise ValueError(f"{obj!r} is not a Magics subclass")
+                obj = obj(shell=self)
+            if not isinstance(obj, Magics):
+                raise ValueError(f"{obj!r} is neither a Magics subclass nor an instance of one")
+            for kind in ("line", "cell"):
+                for name, attr in type(obj).magics[kind].items():
+                    self.register_magic_function(getattr(obj, attr), kind, name)
+
+    def register_magic_function(
+        self, func: Callable[..., Any], magic_kind: str = "line", magic_name: str | None = None
+    ) -> None:
+        name = magic_name or getattr(func, "__name__", None)
+        self._call("register_magic_function", func, magic_kind, name, callables=True)
+
+    def push(self, variables: Any, interactive: bool = True) -> None:
+        if isinstance(variables, str | list | tuple):  # names in the caller's frame, read here
+            variables = names_from_frame(variables, sys._getframe(1))
+        elif not isinstance(variables, dict):
+            raise TypeError(
+                "push() takes a dict, a string of names or a list of names, "
+                f"not {type(variables).__name__}"
+            )
+        self._call("push", variables, interactive)
+
+    def set_next_input(self, text: str, replace: bool = False) -> None:
+        self._call("set_next_input", text, replace)
+
+    def complete(
+        self, text: str, line: str | None = None, cursor_pos: int | None = None
+    ) -> tuple[str, Sequence[str]]:
+        found, matches = self._call("complete", text, line, cursor_pos)
+        return found, list(matches)
+
+    def object_inspect_text(self, oname: str, detail_level: int = 0) -> str | None:
+        return self._call("object_inspect_text", oname, detail_level)  # type: ignore[no-any-return]
+
+    def object_inspect_mime(self, oname: str, detail_level: int = 0) -> dict[str, str] | None:
+        return self._call("object_inspect_mime", oname, detail_level)  # type: ignore[no-any-return]
+
+    def history(
+        self, n: int = 10, raw: bool = True, output: bool = False
+    ) -> list[tuple[int, int, Any]]:
+        return [tuple(row) for row in self._call("history", n, raw, output)]  # type: ignore[misc]

@@ -1,0 +1,88 @@
+"""The kernel's shell as the RPC channel sees it: found lazily, replaceable by a fresh one.
+
+``new_shell`` is what lets a test session keep one kernel and still start
+every test from the state of a fresh shell (``adapters``' pytest plugin calls
+it between tests): the old shell is ended, what a shell changes in its process
+is put back as it was when the kernel started (builtins, display and except
+hooks, ``sys.argv``/``sys.path``, the environment, the working directory),
+then a new shell is built the way the in-process test fixture builds one and
+becomes the shell that every request and call uses.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["KernelShellHost", "ProcessState"]
+
+
+class ProcessState:
+    """What a shell may change in its process, captured once and put back on demand."""
+
+    def __init__(self) -> None:
+        self.builtins = dict(builtins.__dict__)
+        self.hooks = (sys.displayhook, sys.excepthook)
+        self.cwd = os.getcwd()
+        self.argv, self.path = list(sys.argv), list(sys.path)
+        self.environ = dict(os.environ)
+
+    def restore(self) -> None:
+        for key in set(builtins.__dict__) - set(self.builtins):
+            del builtins.__dict__[key]
+        builtins.__dict__.update(self.builtins)
+        sys.displayhook, sys.excepthook = self.hooks
+        sys.argv[:], sys.path[:] = self.argv, self.path
+        for key in set(os.environ) - set(self.environ):
+            del os.environ[key]
+        os.environ.update(self.environ)
+        os.chdir(self.cwd)
+
+
+class KernelShellHost:
+    """``split.rpc.server.ShellHost`` over the kernel's (lazy) interpreter."""
+
+    def __init__(
+        self,
+        interpreter: Callable[[], Any],
+        connection_file: Path,
+        register_magics: Callable[[Any, Path], None],
+    ) -> None:
+        self._interpreter = interpreter
+        self._connection_file = connection_file
+        self._register_magics = register_magics
+        self._state = ProcessState()
+
+    @property
+    def shell(self) -> Any:
+        return self._interpreter().shell
+
+    def new_shell(self, config: dict[str, Any], env: dict[str, str], cwd: str | None) -> None:
+        from legacy_shell._current import set_current
+        from legacy_shell.config import ShellConfig
+        from legacy_shell.output import TerminalSink
+        from legacy_shell.paths import ShellPaths
+        from legacy_shell.shell import InteractiveShell
+
+        interpreter = self._interpreter()
+        old = interpreter.shell
+        try:
+            old.atexit_operations()
+        finally:
+            old.history_manager.close()
+        self._state.restore()
+        if env:  # the caller's environment, exactly (a test's own LEGACY_SHELL_DIR, ...)
+            os.environ.clear()
+            os.environ.update(env)
+        if cwd:
+            os.chdir(cwd)
+        shell = InteractiveShell(
+            config=ShellConfig(config), paths=ShellPaths.from_env(), output=TerminalSink()
+        )
+        interpreter.shell = shell
+        set_current(shell)
+        self._register_magics(shell, self._connection_file)

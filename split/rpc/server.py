@@ -1,0 +1,556 @@
+"""The kernel's RPC channel: ``ShellAPI`` calls from proxies, served on the main thread.
+
+One ROUTER socket on its own port, announced in ``kernel_info_reply`` (so a
+client finds it for any kernel of ours, whoever launched it). The kernel's main
+thread owns the socket: the kernel core's wait for shell requests also waits on
+it (``ZmqKernelChannels.add_reader``) and calls :meth:`RpcServer.on_readable`,
+so a call costs no thread hop and runs where the shell lives. Heartbeat and
+control have their own threads and are never blocked by it.
+
+Messages (JSON objects, signed, see :mod:`.codec`; every reply echoes ``id``):
+
+- ``hello {client, events}``: the member table, the formatters' MIME types, pid;
+- ``call {name, args, kwargs, oneway}``: one entry of :data:`.surface.CALLS`;
+- ``batch {calls: [{name, args, kwargs}]}``: many calls, one reply, a result each;
+- ``callback_reply {ok, value|error}``: the answer to a ``callback`` we sent;
+- ``release {refs}``, ``bye``, ``ping``, ``alive``, ``new_shell {config, env, cwd}``.
+
+While a call runs, what the kernel prints (and the shell shows) is sent to the
+caller as ``stream {id, name, text}`` messages, before the ``reply``. A
+callback stub sends ``callback {id, callback, args, kwargs}`` to its client and
+serves other messages (nested calls included) until the answer comes, the
+client is gone or the timeout passes. A client is gone when it says ``bye``,
+when a probe to it fails (the socket is ``ROUTER_MANDATORY``; a monitor on it
+reports closed connections, and waits probe every 100 ms), or when its
+callback socket, which says ``alive`` every second, has been silent for 5 s;
+its callbacks are then dropped from the shell.
+Forged or malformed messages are dropped with a rate-limited warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
+
+import zmq
+
+from legacy_shell._current import use_shell
+from legacy_shell.api import ExecutionInfo, ExecutionResult
+
+from ..connection import ConnectionInfo
+from ..transport import BadMessages
+from ..wire import MalformedMessage, ProtocolError, ReplayGuard
+from .callbacks import CallbackError, CallbackGone, CallbackStub, drop_callbacks
+from .codec import (
+    NotSerializable,
+    decode_frames,
+    decode_value,
+    encode_frames,
+    encode_value,
+    exception_body,
+)
+from .streams import RpcStream
+from .surface import CALLS, MEMBERS
+
+__all__ = ["PROTOCOL", "RpcServer", "ShellHost"]
+
+log = logging.getLogger("split.rpc")
+
+_EVENTS, _POLLIN = int(zmq.EVENTS), int(zmq.POLLIN)  # plain ints: no enum work per message
+
+#: Bumped when a message changes incompatibly; sent in ``hello`` and the announcement.
+PROTOCOL = 1
+
+
+class ShellHost(Protocol):
+    """Where the server finds the shell (built lazily) and how it replaces it."""
+
+    @property
+    def shell(self) -> Any: ...
+    def new_shell(self, config: dict[str, Any], env: dict[str, str], cwd: str | None) -> None: ...
+
+
+@dataclass
+class _Client:
+    id: str
+    events_ident: bytes | None = None
+    idents: set[bytes] = field(default_factory=set)
+    gone: bool = False
+    last_seen: float = field(default_factory=time.monotonic)
+    #: Declared gone after this long without a word (it says ``alive`` every second).
+    silence: float = 5.0
+    #: How ``$callback``/``$ref`` arguments of this client are decoded (made once).
+    resolve: Any = None
+
+
+@dataclass
+class _Serving:
+    ident: bytes
+    request: Any
+    client: str
+
+
+def _private(name: str) -> bool:
+    return any(part.startswith("_") or not part for part in name.split("."))
+
+
+def _describe(name: str, args: list[Any]) -> str:
+    """How a member is named in messages: ``user_ns['x']`` rather than ``user_ns.getitem``."""
+    base, _, op = name.rpartition(".")
+    if op in ("getitem", "get", "pop") and args:
+        return f"{base}[{args[0]!r}]"
+    return name
+
+
+class RpcServer:
+    """Serves proxy calls on the thread that constructed it (the kernel's main thread)."""
+
+    def __init__(
+        self,
+        context: zmq.Context[Any],
+        info: ConnectionInfo,
+        host: ShellHost,
+        *,
+        callback_timeout: float = 120.0,
+        executing: Callable[[], contextlib.AbstractContextManager[None]] | None = None,
+    ) -> None:
+        """``executing()`` marks the time a call runs code (the kernel core's interrupt state)."""
+        self.host = host
+        self._executing = executing or contextlib.nullcontext
+        self.callback_timeout = callback_timeout
+        self._key = info.key_bytes
+        self._owner = threading.current_thread()
+        self._replay = ReplayGuard()
+        self._bad = BadMessages(logger=log)
+        self._clients: dict[str, _Client] = {}
+        self._idents: dict[bytes, str] = {}
+        self._stack: list[_Serving] = []
+        self._stubs: dict[tuple[str, int], CallbackStub] = {}
+        self._refs: dict[int, tuple[str, Any]] = {}
+        self._ref_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._callback_replies: dict[int, dict[str, Any]] = {}
+        self.socket: zmq.Socket[Any] = context.socket(zmq.ROUTER)
+        self.socket.setsockopt(zmq.LINGER, 1000)
+        self.socket.setsockopt(zmq.SNDHWM, 0)  # output of a call is never dropped
+        self.socket.setsockopt(zmq.ROUTER_MANDATORY, 1)  # a gone peer is an error, not a drop
+        # a peer that disconnects shows up here; probing each client then tells which
+        # (libzmq's ROUTER_NOTIFY would say it directly, but it is a draft API)
+        self.monitor: zmq.Socket[Any] = self.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        self.transport, self.ip = info.transport, info.ip
+        if info.transport == "ipc":
+            self.port = 0
+            self.socket.bind(f"ipc://{info.ip}-rpc")
+        else:
+            host_part = f"[{info.ip}]" if ":" in info.ip else info.ip
+            self.port = self.socket.bind_to_random_port(f"tcp://{host_part}")
+        self._ops = {
+            "hello": self._hello,
+            "ping": self._ping,
+            "alive": self._alive,
+            "call": self._call,
+            "batch": self._batch,
+            "callback_reply": self._callback_reply,
+            "release": self._release,
+            "bye": self._bye,
+            "new_shell": self._new_shell,
+        }
+
+    @property
+    def bad_messages(self) -> int:
+        return self._bad.count
+
+    def announce(self) -> dict[str, Any]:
+        """What ``kernel_info_reply`` carries under ``legacy_shell.rpc``."""
+        return {"transport": self.transport, "ip": self.ip, "port": self.port, "protocol": PROTOCOL}
+
+    # -- socket ------------------------------------------------------------------------
+
+    def on_monitor(self) -> None:
+        """A connection closed: find out whose by probing every client (main thread)."""
+        while True:
+            try:
+                self.monitor.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                break
+            except zmq.ZMQError:
+                return
+        for ident in list(self._idents):
+            self._probe(ident)
+
+    def _probe(self, ident: bytes) -> bool:
+        """Whether ``ident`` is still connected (a gone one is forgotten now)."""
+        self._send(ident, {"op": "probe"})
+        return ident in self._idents
+
+    def on_readable(self) -> None:
+        """Serve every message waiting on the socket (main thread)."""
+        sock = self.socket
+        try:
+            while cast(int, sock.get(_EVENTS)) & _POLLIN:
+                self._handle(sock.recv_multipart())
+        except zmq.ZMQError as e:  # closed under us at shutdown
+            log.debug("rpc socket: %s", e)
+
+    def _send(self, ident: bytes, message: dict[str, Any]) -> None:
+        try:
+            self.socket.send_multipart([ident, *encode_frames(message, self._key)])
+        except zmq.ZMQError as e:
+            if e.errno == zmq.EHOSTUNREACH:
+                self._disconnected(ident)
+            else:
+                log.warning("rpc: cannot send to a client: %s", e)
+
+    def send_stream(self, ident: bytes, request: Any, name: str, text: str) -> None:
+        """A piece of a call's output, to its caller (main thread)."""
+        self._send(ident, {"op": "stream", "id": request, "name": name, "text": text})
+
+    def on_main_thread(self) -> bool:
+        return threading.current_thread() is self._owner
+
+    def _handle(self, frames: list[bytes]) -> None:
+        ident = frames[0]
+        try:
+            message = decode_frames(frames[1:], self._key, self._replay)
+        except ProtocolError as e:
+            self._bad.drop("rpc", e)
+            return
+        client_id = self._idents.get(ident)
+        if client_id is not None and client_id in self._clients:
+            self._clients[client_id].last_seen = time.monotonic()
+        op = self._ops.get(message["op"])
+        if op is None:
+            self._bad.drop("rpc", MalformedMessage(f"unknown RPC op {message['op']!r}"))
+            return
+        try:
+            op(ident, message)
+        except ProtocolError as e:  # a well-signed but malformed request
+            self._bad.drop("rpc", e)
+            if message.get("id") is not None:
+                self._reply_error(ident, message["id"], ValueError(str(e)))
+
+    # -- clients -----------------------------------------------------------------------
+
+    def _client_of(self, ident: bytes) -> _Client:
+        client_id = self._idents.get(ident)
+        if client_id is None:
+            raise MalformedMessage("an RPC client must say hello first")
+        return self._clients[client_id]
+
+    def _hello(self, ident: bytes, message: dict[str, Any]) -> None:
+        client_id = message.get("client")
+        if not isinstance(client_id, str) or not client_id:
+            raise MalformedMessage("hello needs a client id")
+        client = self._clients.get(client_id)
+        if client is None or client.gone:
+            client = self._clients[client_id] = _Client(client_id)
+        client.idents.add(ident)
+        self._idents[ident] = client_id
+        if message.get("events"):
+            client.events_ident = ident
+            period = message.get("heartbeat")
+            if isinstance(period, int | float) and period > 0:
+                client.silence = max(5.0, 5 * float(period))
+        shell = self.host.shell
+        value = {
+            "protocol": PROTOCOL,
+            "members": MEMBERS,
+            "mimes": list(shell.display_formatter.formatters),
+            "pid": os.getpid(),
+        }
+        self._reply(ident, message.get("id"), value)
+
+    def _alive(self, ident: bytes, message: dict[str, Any]) -> None:
+        pass  # last_seen was updated on arrival
+
+    def _ping(self, ident: bytes, message: dict[str, Any]) -> None:
+        self._reply(ident, message.get("id"), "pong")
+
+    def _bye(self, ident: bytes, message: dict[str, Any]) -> None:
+        client_id = self._idents.get(ident)
+        if client_id is not None:
+            self._drop_client(client_id)
+
+    def _disconnected(self, ident: bytes) -> None:
+        client_id = self._idents.pop(ident, None)
+        if client_id is None:
+            return
+        client = self._clients.get(client_id)
+        if client is None:
+            return
+        client.idents.discard(ident)
+        if ident == client.events_ident or not client.idents:
+            self._drop_client(client_id)
+
+    def _drop_client(self, client_id: str) -> None:
+        client = self._clients.pop(client_id, None)
+        if client is None:
+            return
+        client.gone = True
+        for ident in client.idents:
+            self._idents.pop(ident, None)
+        for key in [k for k in self._stubs if k[0] == client_id]:
+            del self._stubs[key]
+        for ref in [r for r, (owner, _) in self._refs.items() if owner == client_id]:
+            del self._refs[ref]
+        dropped = drop_callbacks(self.host.shell, client_id)
+        log.info("rpc client %s gone; %d callbacks dropped", client_id, dropped)
+
+    # -- values ------------------------------------------------------------------------
+
+    def _resolver(self, client_id: str) -> Any:
+        def resolve(tag: str, body: Any) -> Any:
+            if tag == "$callback" and isinstance(body, dict) and isinstance(body.get("id"), int):
+                key = (client_id, body["id"])
+                stub = self._stubs.get(key)
+                if stub is None:
+                    stub = self._stubs[key] = CallbackStub(
+                        self, client_id, body["id"], str(body.get("name", "")), body.get("flags")
+                    )
+                return stub
+            if tag == "$ref" and isinstance(body, dict):
+                entry = self._refs.get(body.get("id"))  # type: ignore[arg-type]
+                if entry is None:
+                    raise MalformedMessage("a reference that was released or never existed")
+                return entry[1]
+            if tag == "$type" and isinstance(body, str):
+                from .surface import resolve_type
+
+                return resolve_type(body)
+            raise MalformedMessage(f"unknown value tag {tag!r}")
+
+        return resolve
+
+    def _fallback(self, client_id: str, refs: bool) -> Any:
+        def fallback(value: Any) -> dict[str, Any] | None:
+            if isinstance(value, CallbackStub) and value.client_id == client_id:
+                return {"$callback": {"id": value.callback_id}}
+            if isinstance(value, ExecutionResult):
+                return {"$execution_result": self._result_body(value, fallback)}
+            if isinstance(value, ExecutionInfo):
+                return {"$execution_info": encode_value(vars(value), fallback)}
+            if isinstance(value, BaseException):
+                return {"$exc": exception_body(value)}
+            if refs:
+                ref = next(self._ref_ids)
+                self._refs[ref] = (client_id, value)
+                return {"$ref": {"id": ref, "type": _type_name(value), "repr": _repr(value)}}
+            return None
+
+        return fallback
+
+    @staticmethod
+    def _result_body(result: ExecutionResult, fallback: Any) -> dict[str, Any]:
+        return {
+            "info": encode_value(result.info, fallback),
+            "execution_count": result.execution_count,
+            "error_before_exec": encode_value(result.error_before_exec, fallback),
+            "error_in_exec": encode_value(result.error_in_exec, fallback),
+            "result": encode_value(result.result, fallback),
+            "payloads": encode_value(result.payloads, fallback),
+        }
+
+    def _reply(self, ident: bytes, request: Any, value: Any) -> None:
+        self._send(ident, {"op": "reply", "id": request, "ok": True, "value": value})
+
+    def _reply_error(self, ident: bytes, request: Any, error: BaseException) -> None:
+        self._send(
+            ident, {"op": "reply", "id": request, "ok": False, "error": exception_body(error)}
+        )
+
+    # -- calls -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _serving(self, ident: bytes, request: Any, client_id: str) -> Iterator[None]:
+        """Output of the call goes to its caller; the shell is current for ``get_ipython()``."""
+        self._stack.append(_Serving(ident, request, client_id))
+        out = RpcStream(self, ident, request, "stdout")
+        err = RpcStream(self, ident, request, "stderr")
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = out, err
+        try:
+            with use_shell(self.host.shell), self._executing():
+                yield
+        finally:
+            out.flush()
+            err.flush()
+            sys.stdout, sys.stderr = saved
+            self._stack.pop()
+
+    def _invoke(self, ident: bytes, client: _Client, request: Any, spec: Any) -> tuple[Any, bool]:
+        """Run one call; ``(result, refs allowed)``; exceptions propagate."""
+        if not isinstance(spec, dict):
+            raise MalformedMessage("a call is an object with name, args, kwargs")
+        name = spec.get("name")
+        call = CALLS.get(name) if isinstance(name, str) else None
+        if call is None:  # CALLS holds no private or dunder name: those end here too
+            kind = "a private name" if isinstance(name, str) and _private(name) else "unknown"
+            log.warning("rpc: refused %r from client %s (%s)", name, client.id, kind)
+            raise AttributeError(f"{name!r} is not a member of the shell API")
+        raw_args, raw_kwargs = spec.get("args", []), spec.get("kwargs", {})
+        if not isinstance(raw_args, list) or not isinstance(raw_kwargs, dict):
+            raise MalformedMessage("args must be a list and kwargs an object")
+        resolve = client.resolve or self._resolver(client.id)
+        client.resolve = resolve
+        args = decode_value(raw_args, resolve) if raw_args else []
+        kwargs = decode_value(raw_kwargs, resolve) if raw_kwargs else {}
+        if any(not isinstance(k, str) for k in kwargs):
+            raise MalformedMessage("keyword argument names must be strings")
+        if not call.output:  # plain data access: no output to route, no callbacks to serve
+            return call.handler(self.host.shell, *args, **kwargs), call.refs
+        with self._serving(ident, request, client.id):
+            return call.handler(self.host.shell, *args, **kwargs), call.refs
+
+    def _encode_result(self, client_id: str, name: str, args: Any, value: Any, refs: bool) -> Any:
+        try:
+            return encode_value(value, self._fallback(client_id, refs))
+        except NotSerializable as e:
+            member = _describe(name, args if isinstance(args, list) else [])
+            raise TypeError(
+                f"{member}: a {e.type_name} cannot be sent by value to the other process"
+            ) from None
+
+    def _run(self, ident: bytes, client: _Client, request: Any, spec: Any) -> dict[str, Any]:
+        """One call as a reply body (``ok`` and ``value`` or ``error``)."""
+        try:
+            value, refs = self._invoke(ident, client, request, spec)
+            encoded = self._encode_result(client.id, spec["name"], spec.get("args"), value, refs)
+        except ProtocolError:
+            raise
+        except (Exception, KeyboardInterrupt) as e:
+            return {"ok": False, "error": exception_body(e)}
+        return {"ok": True, "value": encoded}
+
+    def _call(self, ident: bytes, message: dict[str, Any]) -> None:
+        client = self._client_of(ident)
+        request = message.get("id")
+        body = self._run(ident, client, request, message)
+        if message.get("oneway"):
+            if not body["ok"]:
+                log.warning(
+                    "rpc: one-way call %s failed: %s", message.get("name"), body["error"]["message"]
+                )
+            return
+        self._send(ident, {"op": "reply", "id": request, **body})
+
+    def _batch(self, ident: bytes, message: dict[str, Any]) -> None:
+        client = self._client_of(ident)
+        calls = message.get("calls")
+        if not isinstance(calls, list):
+            raise MalformedMessage("a batch has a list of calls")
+        request = message.get("id")
+        results = [self._run(ident, client, request, spec) for spec in calls]
+        self._reply(ident, request, results)
+
+    def _release(self, ident: bytes, message: dict[str, Any]) -> None:
+        client_id = self._idents.get(ident)
+        for ref in message.get("refs") or []:
+            entry = self._refs.get(ref)
+            if entry is not None and entry[0] == client_id:
+                del self._refs[ref]
+
+    def _new_shell(self, ident: bytes, message: dict[str, Any]) -> None:
+        """Replace the shell by a fresh one (test harnesses: a clean state between tests)."""
+        self._client_of(ident)
+        config, env, cwd = message.get("config") or {}, message.get("env") or {}, message.get("cwd")
+        if not isinstance(config, dict) or not isinstance(env, dict):
+            raise MalformedMessage("new_shell takes a config object and an env object")
+        try:
+            self.host.new_shell(config, {str(k): str(v) for k, v in env.items()}, cwd)
+            self._refs.clear()
+        except Exception as e:
+            log.exception("new_shell failed")
+            self._reply_error(ident, message.get("id"), e)
+            return
+        self._reply(ident, message.get("id"), None)
+
+    # -- callbacks ---------------------------------------------------------------------
+
+    def _callback_reply(self, ident: bytes, message: dict[str, Any]) -> None:
+        request = message.get("id")
+        if isinstance(request, int):
+            self._callback_replies[request] = message
+
+    def call_back(self, stub: CallbackStub, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run ``stub``'s function in its client and return its result (main thread)."""
+        name = stub.__name__
+        if not self.on_main_thread():
+            raise CallbackError(
+                f"{name}: a client callback can only run on the kernel's main thread"
+            )
+        client = self._clients.get(stub.client_id)
+        if client is not None and self._silent(client):
+            self._drop_client(client.id)
+        if client is None or client.gone:
+            raise CallbackGone(f"{name}: the client that registered it has disconnected")
+        if self._stack and self._stack[-1].client == client.id:
+            target = self._stack[-1].ident  # the caller is waiting: it runs the callback itself
+        elif client.events_ident is not None:
+            target = client.events_ident
+        else:
+            raise CallbackGone(f"{name}: its client takes no callbacks between calls")
+        fallback = self._fallback(client.id, refs=True)
+        request = next(self._callback_ids)
+        self._send(
+            target,
+            {
+                "op": "callback",
+                "id": request,
+                "callback": stub.callback_id,
+                "args": encode_value(list(args), fallback),
+                "kwargs": encode_value(kwargs, fallback),
+            },
+        )
+        reply = self._wait_callback(request, client, name)
+        if reply.get("ok"):
+            return decode_value(reply.get("value"), self._resolver(client.id))
+        error = reply.get("error") or {}
+        raise CallbackError(
+            f"{name} failed in its client: {error.get('type', 'Exception')}: "
+            f"{error.get('message', '')}\n{error.get('traceback', '')}"
+        )
+
+    @staticmethod
+    def _silent(client: _Client) -> bool:
+        """Not heard from for longer than its heartbeat allows: its host may be gone."""
+        return time.monotonic() - client.last_seen > client.silence
+
+    def _wait_callback(self, request: int, client: _Client, name: str) -> dict[str, Any]:
+        """Serve the socket until the answer; a slow answer makes us look for the client."""
+        deadline = time.monotonic() + self.callback_timeout
+        while request not in self._callback_replies:
+            if client.gone:
+                raise CallbackGone(f"{name}: its client disconnected before answering")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise CallbackError(
+                    f"{name}: its client did not answer within {self.callback_timeout:g} s"
+                )
+            if self.socket.poll(int(min(remaining, 0.1) * 1000) + 1):
+                self.on_readable()
+            elif self._silent(client) or (  # 100 ms without a word: is it still there?
+                client.events_ident is not None and not self._probe(client.events_ident)
+            ):
+                self._drop_client(client.id)
+        return self._callback_replies.pop(request)
+
+
+def _type_name(value: Any) -> str:
+    cls = type(value)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= 200 else text[:197] + "..."
