@@ -39,8 +39,6 @@ log = logging.getLogger("adapters")
 
 #: How often a wait looks at the death event and the clock (a message wakes it at once).
 _WAIT_SLICE = 0.05
-#: The callback thread tells the kernel it is alive this often (seconds).
-_ALIVE_EVERY = 1.0
 
 
 class RpcClient:
@@ -73,6 +71,7 @@ class RpcClient:
         self._closed = False
         self._stop_r, self._stop_w = os.pipe()
         self._events_thread: threading.Thread | None = None
+        self._events_socket: zmq.Socket[Any] | None = None
 
     # -- sockets ---------------------------------------------------------------------
 
@@ -95,8 +94,14 @@ class RpcClient:
                 raise KernelDied("the proxy is closed")
             sock = self._new_socket(str(next(self._names)))
             self._local.socket = sock
-            self.hello = self._exchange(sock, {"op": "hello", "client": self.client_id}, "hello")
+            self.hello = self._exchange(sock, self._hello_message(), "hello")
         return sock
+
+    def _hello_message(self, events: bool = False) -> dict[str, Any]:
+        message: dict[str, Any] = {"op": "hello", "client": self.client_id}
+        if events:
+            message["events"] = True
+        return message
 
     def start(self) -> dict[str, Any]:
         """Say hello (the member table comes back) and start the callback thread."""
@@ -210,7 +215,13 @@ class RpcClient:
             if op == "reply" and incoming.get("id") == request:
                 if incoming.get("ok"):
                     return incoming.get("value")
-                raise self.codec.decode({"$exc": incoming.get("error") or {}})
+                error = incoming.get("error") or {}
+                if error.get("type") == "NeedHello" and message.get("op") != "hello":
+                    # our connection dropped and came back: the kernel forgot this socket
+                    hello = self._hello_message(events=sock is self._events_socket)
+                    self._exchange(sock, hello, "hello", timeout)
+                    return self._exchange(sock, message, what, timeout)
+                raise self.codec.decode({"$exc": error})
             if op == "stream":
                 _write(incoming)
             elif op == "callback":
@@ -237,17 +248,16 @@ class RpcClient:
             value = function(*args, **kwargs)
             name = getattr(function, "__name__", "callback")
             reply.update(ok=True, value=self.codec.encode(value, member=f"{name}() result"))
-        except Exception as e:
+        except BaseException as e:  # KeyboardInterrupt too: the kernel must hear, and raises it
             reply.update(ok=False, error=exception_body(e))
         self._send(sock, reply)
 
     def _serve_events(self, ready: threading.Event) -> None:
         """The callback thread: callbacks that arrive while no call of ours is waiting."""
-        sock = self._new_socket("events")
+        sock = self._events_socket = self._new_socket("events")
         self._local.socket = sock  # its callbacks' own calls go out on this thread's socket
         try:
-            hello = {"op": "hello", "client": self.client_id, "events": True, "heartbeat": 1.0}
-            self._exchange(sock, hello, "hello")
+            self._exchange(sock, self._hello_message(events=True), "hello")
         except Exception as e:
             log.warning("the callback socket could not say hello: %s", e)
             return
@@ -256,12 +266,10 @@ class RpcClient:
         poller.register(sock, zmq.POLLIN)
         poller.register(self._stop_r, zmq.POLLIN)
         while True:
-            events = dict(poller.poll(int(_ALIVE_EVERY * 1000)))
+            events = dict(poller.poll())
             if self._stop_r in events:
                 return
-            if not events:  # the kernel forgets a client silent for 5 s
-                self._send(sock, {"op": "alive"})
-            elif sock in events:
+            if sock in events:
                 message = self._recv(sock)
                 if message is None:
                     continue

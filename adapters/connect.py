@@ -122,11 +122,16 @@ def get_shell(mode: str | None = None, *, timeout: float = 60.0) -> Any:
     return start_kernel_proxy(timeout=timeout)
 
 
-def start_kernel_proxy(*, timeout: float = 60.0, env: dict[str, str] | None = None) -> ShellProxy:
+def start_kernel_proxy(
+    *,
+    timeout: float = 60.0,
+    env: dict[str, str] | None = None,
+    connection_file: str | os.PathLike[str] | None = None,
+) -> ShellProxy:
     """Start a kernel of ours; a proxy that stops it when closed (or at exit)."""
     from split.manager import KernelManager
 
-    manager = KernelManager(env=env)
+    manager = KernelManager(connection_file, env=env)
     manager.start()
     try:
         manager.wait_ready(timeout=min(timeout, 30.0))

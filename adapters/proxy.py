@@ -293,9 +293,14 @@ class ShellProxy:
         return self._display_formatter
 
     def run_cell(
-        self, raw_cell: str, store_history: bool = False, silent: bool = False
+        self,
+        raw_cell: str,
+        store_history: bool = False,
+        silent: bool = False,
+        shell_futures: bool = True,
+        cell_id: str | None = None,
     ) -> ExecutionResult:
-        result = self._call("run_cell", raw_cell, store_history, silent)
+        result = self._call("run_cell", raw_cell, store_history, silent, shell_futures, cell_id)
         assert isinstance(result, ExecutionResult)
         return result
 

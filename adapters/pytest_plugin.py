@@ -29,8 +29,10 @@ import builtins
 import os
 import signal
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -208,13 +210,17 @@ class KernelSession:
         self.timeout = timeout
         self.proxy: Any = None
         self.kernels_started = 0
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
 
     def _start(self) -> Any:
         from .connect import start_kernel_proxy
 
         self.close()
-        self.proxy = start_kernel_proxy(timeout=self.timeout)
+        # the kernel's connection file and log stay out of the user's Jupyter runtime dir
+        self._dir = tempfile.TemporaryDirectory(prefix="legacy-shell-test-kernel-")
         self.kernels_started += 1
+        path = Path(self._dir.name) / f"kernel-{self.kernels_started}.json"
+        self.proxy = start_kernel_proxy(timeout=self.timeout, connection_file=path)
         return self.proxy
 
     def fresh_shell(self) -> Any:
@@ -233,6 +239,9 @@ class KernelSession:
         if self.proxy is not None:
             proxy, self.proxy = self.proxy, None
             proxy.close()
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
 
 
 @pytest.fixture(scope="session")

@@ -513,9 +513,43 @@ def leftover_children(out: IO[str]) -> None:
         print(f"warning: processes left behind: {left}", file=out)
 
 
+def suite_times(rounds: int) -> None:
+    """The shell suite's wall time in-process and in two-process mode, interleaved; medians."""
+    tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_*.py"))
+    times: dict[str, list[float]] = {"inprocess": [], "two-process": []}
+    for _ in range(rounds):
+        for mode in times:
+            argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+            started = time.perf_counter()
+            done = subprocess.run(
+                [*argv, f"--shell-mode={mode}", *tests], cwd=ROOT, capture_output=True, text=True
+            )
+            times[mode].append(time.perf_counter() - started)
+            if done.returncode != 0:
+                raise BenchError(f"the suite failed in {mode} mode:\n{done.stdout[-2000:]}")
+    inproc, twoproc = median(times["inprocess"]), median(times["two-process"])
+    print_table(
+        f"The shell suite ({len(tests)} files), wall time, median of {rounds} interleaved runs",
+        [
+            Row(
+                "two-process run (ours) against the in-process run (theirs)",
+                twoproc,
+                inproc,
+                "s",
+                2.0,
+            )
+        ],
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (few samples)")
+    parser.add_argument(
+        "--suite",
+        action="store_true",
+        help="also time the shell test suite in each mode (about a minute per round)",
+    )
     args = parser.parse_args(argv)
     n, batch, warmup = (100, 20, 10) if args.quick else (3000, 50, 50)
     # SIGTERM unwinds like Ctrl-C, through every cleanup below.
@@ -558,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
             "`__getattr__` request through `p._pyroInvoke(..., {})`."
         )
     print(f"\n{noise_line(raw, load_before, load_after)}")
+    if args.suite:
+        suite_times(1 if args.quick else 3)
     return 0
 
 

@@ -87,7 +87,12 @@ class ShellAPI(Protocol):
     def display_formatter(self) -> Any: ...
 
     def run_cell(
-        self, raw_cell: str, store_history: bool = False, silent: bool = False
+        self,
+        raw_cell: str,
+        store_history: bool = False,
+        silent: bool = False,
+        shell_futures: bool = True,
+        cell_id: str | None = None,
     ) -> ExecutionResult: ...
 
     def run_line_magic(self, magic_name: str, line: str, _stack_depth: int = 1) -> Any: ...

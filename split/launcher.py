@@ -229,3 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .frontend.app import run_frontend
 
     return run_frontend(opts, attach=mode == "existing", existing=existing)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -38,7 +38,6 @@ from .connection import (
     ConnectionInfo,
     read_connection_file,
     resolve_connection_file,
-    runtime_dir,
     write_connection_file,
 )
 from .death import DeathInfo, KernelProcess
@@ -196,7 +195,7 @@ class KernelManager:
         if reused:
             self._check_ports_free(info)
         assert self.connection_file is not None
-        log_path = runtime_dir() / f"{self.connection_file.stem}.log"
+        log_path = self.connection_file.with_suffix(".log")  # beside it: the runtime dir by default
         log_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._res.log_path = log_path
         r, w = os.pipe()

@@ -12,10 +12,18 @@ registry of the shell: no cell ever waits on a client that is gone.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Any, Protocol
 
-__all__ = ["MAGIC_FLAGS", "CallbackError", "CallbackGone", "CallbackStub", "drop_callbacks"]
+__all__ = [
+    "MAGIC_FLAGS",
+    "CallbackError",
+    "CallbackGone",
+    "CallbackStub",
+    "callback_exception",
+    "drop_callbacks",
+]
 
 #: Marks a client's function carries that change how the shell calls it; they travel with it.
 MAGIC_FLAGS = ("needs_local_scope", "_ipython_magic_no_var_expand")
@@ -27,6 +35,36 @@ class CallbackError(Exception):
 
 class CallbackGone(CallbackError):
     """The client that registered a callback has disconnected (or cannot be reached)."""
+
+
+_as_builtin: dict[type[BaseException], type[BaseException]] = {}
+
+
+def callback_exception(name: str, error: dict[str, Any]) -> BaseException:
+    """What a client's function raised, raised in the kernel.
+
+    A builtin exception keeps its class (``except ValueError`` in the kernel
+    works, and the caller of the proxy gets a ``ValueError`` back), as a
+    subclass that is also a ``CallbackError`` (``KeyboardInterrupt`` and
+    ``SystemExit`` as themselves); anything else is a ``CallbackError``. The
+    message carries the client's traceback.
+    """
+    type_name, module = str(error.get("type", "Exception")), error.get("module")
+    text = (
+        f"{name} failed in its client: {type_name}: {error.get('message', '')}\n"
+        f"{error.get('traceback', '')}"
+    )
+    found = getattr(builtins, type_name, None) if module == "builtins" else None
+    if not (isinstance(found, type) and issubclass(found, BaseException)):
+        return CallbackError(text)
+    sub = _as_builtin.get(found)
+    if sub is None:
+        # named and placed as the builtin, so it reads (and crosses back) as that builtin;
+        # KeyboardInterrupt and SystemExit stay out of ``except Exception``
+        bases = (CallbackError, found) if issubclass(found, Exception) else (found,)
+        sub = type(type_name, bases, {"__module__": "builtins"})
+        _as_builtin[found] = sub
+    return sub(text)
 
 
 class _Caller(Protocol):

@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+#: For text with lone surrogates (``os.fsdecode`` of a non-UTF-8 name): ``\\udcff`` escapes.
+_ENCODE_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode
 
 
 class NotSerializable(TypeError):
@@ -147,7 +149,10 @@ def encode_frames(message: dict[str, Any], key: bytes) -> list[bytes]:
     not look like a replay of each other to the receiver.
     """
     message["nonce"] = os.urandom(8).hex()
-    payload = _ENCODE(message).encode("utf-8", errors="surrogatepass")
+    try:
+        payload = _ENCODE(message).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: valid JSON only as an escape
+        payload = _ENCODE_ASCII(message).encode("ascii")
     return [_sign(key, payload), payload]
 
 

@@ -13,17 +13,20 @@ Messages (JSON objects, signed, see :mod:`.codec`; every reply echoes ``id``):
 - ``call {name, args, kwargs, oneway}``: one entry of :data:`.surface.CALLS`;
 - ``batch {calls: [{name, args, kwargs}]}``: many calls, one reply, a result each;
 - ``callback_reply {ok, value|error}``: the answer to a ``callback`` we sent;
-- ``release {refs}``, ``bye``, ``ping``, ``alive``, ``new_shell {config, env, cwd}``.
+- ``release {refs}``, ``bye``, ``ping``, ``new_shell {config, env, cwd}``.
+
+A request from a socket that has not said hello (a client whose connection
+dropped and came back) gets the error ``NeedHello``; the client says hello
+and sends it again.
 
 While a call runs, what the kernel prints (and the shell shows) is sent to the
 caller as ``stream {id, name, text}`` messages, before the ``reply``. A
 callback stub sends ``callback {id, callback, args, kwargs}`` to its client and
 serves other messages (nested calls included) until the answer comes, the
-client is gone or the timeout passes. A client is gone when it says ``bye``,
-when a probe to it fails (the socket is ``ROUTER_MANDATORY``; a monitor on it
-reports closed connections, and waits probe every 100 ms), or when its
-callback socket, which says ``alive`` every second, has been silent for 5 s;
-its callbacks are then dropped from the shell.
+client is gone or the timeout passes. A client is gone when it says ``bye``
+or when a probe to it fails (the socket is ``ROUTER_MANDATORY``; a monitor on
+it reports closed connections, TCP keepalive closes those of a vanished host,
+and a wait probes every 100 ms); its callbacks are then dropped from the shell.
 Forged or malformed messages are dropped with a rate-limited warning.
 """
 
@@ -48,7 +51,13 @@ from legacy_shell.api import ExecutionInfo, ExecutionResult
 from ..connection import ConnectionInfo
 from ..transport import BadMessages
 from ..wire import MalformedMessage, ProtocolError, ReplayGuard
-from .callbacks import CallbackError, CallbackGone, CallbackStub, drop_callbacks
+from .callbacks import (
+    CallbackError,
+    CallbackGone,
+    CallbackStub,
+    callback_exception,
+    drop_callbacks,
+)
 from .codec import (
     NotSerializable,
     decode_frames,
@@ -78,15 +87,16 @@ class ShellHost(Protocol):
     def new_shell(self, config: dict[str, Any], env: dict[str, str], cwd: str | None) -> None: ...
 
 
+class NeedHello(Exception):
+    """A request from a socket the server does not know: the client says hello again."""
+
+
 @dataclass
 class _Client:
     id: str
     events_ident: bytes | None = None
     idents: set[bytes] = field(default_factory=set)
     gone: bool = False
-    last_seen: float = field(default_factory=time.monotonic)
-    #: Declared gone after this long without a word (it says ``alive`` every second).
-    silence: float = 5.0
     #: How ``$callback``/``$ref`` arguments of this client are decoded (made once).
     resolve: Any = None
 
@@ -142,6 +152,11 @@ class RpcServer:
         self.socket.setsockopt(zmq.LINGER, 1000)
         self.socket.setsockopt(zmq.SNDHWM, 0)  # output of a call is never dropped
         self.socket.setsockopt(zmq.ROUTER_MANDATORY, 1)  # a gone peer is an error, not a drop
+        # a client host that vanishes without closing its connections is noticed in ~25 s
+        self.socket.setsockopt(zmq.TCP_KEEPALIVE, 1)
+        self.socket.setsockopt(zmq.TCP_KEEPALIVE_IDLE, 10)
+        self.socket.setsockopt(zmq.TCP_KEEPALIVE_INTVL, 5)
+        self.socket.setsockopt(zmq.TCP_KEEPALIVE_CNT, 3)
         # a peer that disconnects shows up here; probing each client then tells which
         # (libzmq's ROUTER_NOTIFY would say it directly, but it is a draft API)
         self.monitor: zmq.Socket[Any] = self.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
@@ -155,7 +170,6 @@ class RpcServer:
         self._ops = {
             "hello": self._hello,
             "ping": self._ping,
-            "alive": self._alive,
             "call": self._call,
             "batch": self._batch,
             "callback_reply": self._callback_reply,
@@ -223,15 +237,14 @@ class RpcServer:
         except ProtocolError as e:
             self._bad.drop("rpc", e)
             return
-        client_id = self._idents.get(ident)
-        if client_id is not None and client_id in self._clients:
-            self._clients[client_id].last_seen = time.monotonic()
         op = self._ops.get(message["op"])
         if op is None:
             self._bad.drop("rpc", MalformedMessage(f"unknown RPC op {message['op']!r}"))
             return
         try:
             op(ident, message)
+        except NeedHello as e:
+            self._reply_error(ident, message.get("id"), e)
         except ProtocolError as e:  # a well-signed but malformed request
             self._bad.drop("rpc", e)
             if message.get("id") is not None:
@@ -242,7 +255,7 @@ class RpcServer:
     def _client_of(self, ident: bytes) -> _Client:
         client_id = self._idents.get(ident)
         if client_id is None:
-            raise MalformedMessage("an RPC client must say hello first")
+            raise NeedHello("this socket has not said hello (or its client was dropped)")
         return self._clients[client_id]
 
     def _hello(self, ident: bytes, message: dict[str, Any]) -> None:
@@ -256,9 +269,6 @@ class RpcServer:
         self._idents[ident] = client_id
         if message.get("events"):
             client.events_ident = ident
-            period = message.get("heartbeat")
-            if isinstance(period, int | float) and period > 0:
-                client.silence = max(5.0, 5 * float(period))
         shell = self.host.shell
         value = {
             "protocol": PROTOCOL,
@@ -267,9 +277,6 @@ class RpcServer:
             "pid": os.getpid(),
         }
         self._reply(ident, message.get("id"), value)
-
-    def _alive(self, ident: bytes, message: dict[str, Any]) -> None:
-        pass  # last_seen was updated on arrival
 
     def _ping(self, ident: bytes, message: dict[str, Any]) -> None:
         self._reply(ident, message.get("id"), "pong")
@@ -487,8 +494,6 @@ class RpcServer:
                 f"{name}: a client callback can only run on the kernel's main thread"
             )
         client = self._clients.get(stub.client_id)
-        if client is not None and self._silent(client):
-            self._drop_client(client.id)
         if client is None or client.gone:
             raise CallbackGone(f"{name}: the client that registered it has disconnected")
         if self._stack and self._stack[-1].client == client.id:
@@ -512,16 +517,7 @@ class RpcServer:
         reply = self._wait_callback(request, client, name)
         if reply.get("ok"):
             return decode_value(reply.get("value"), self._resolver(client.id))
-        error = reply.get("error") or {}
-        raise CallbackError(
-            f"{name} failed in its client: {error.get('type', 'Exception')}: "
-            f"{error.get('message', '')}\n{error.get('traceback', '')}"
-        )
-
-    @staticmethod
-    def _silent(client: _Client) -> bool:
-        """Not heard from for longer than its heartbeat allows: its host may be gone."""
-        return time.monotonic() - client.last_seen > client.silence
+        raise callback_exception(name, reply.get("error") or {})
 
     def _wait_callback(self, request: int, client: _Client, name: str) -> dict[str, Any]:
         """Serve the socket until the answer; a slow answer makes us look for the client."""
@@ -536,10 +532,8 @@ class RpcServer:
                 )
             if self.socket.poll(int(min(remaining, 0.1) * 1000) + 1):
                 self.on_readable()
-            elif self._silent(client) or (  # 100 ms without a word: is it still there?
-                client.events_ident is not None and not self._probe(client.events_ident)
-            ):
-                self._drop_client(client.id)
+            elif client.events_ident is not None and not self._probe(client.events_ident):
+                self._drop_client(client.id)  # 100 ms without an answer: is it still there?
         return self._callback_replies.pop(request)
 
 

@@ -138,8 +138,21 @@ def _list_calls(attr: str) -> dict[str, Call]:
 # -- methods -----------------------------------------------------------------------------
 
 
-def _run_cell(shell: Any, raw_cell: str, store_history: bool = False, silent: bool = False) -> Any:
-    return shell.run_cell(raw_cell, store_history=store_history, silent=silent)
+def _run_cell(
+    shell: Any,
+    raw_cell: str,
+    store_history: bool = False,
+    silent: bool = False,
+    shell_futures: bool = True,
+    cell_id: str | None = None,
+) -> Any:
+    return shell.run_cell(
+        raw_cell,
+        store_history=store_history,
+        silent=silent,
+        shell_futures=shell_futures,
+        cell_id=cell_id,
+    )
 
 
 def _line_magic(shell: Any, magic_name: str, line: str, _stack_depth: int = 1) -> Any:

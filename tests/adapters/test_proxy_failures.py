@@ -1,0 +1,274 @@
+"""When things go wrong: a dead kernel, a slow one, a hostile peer on the RPC port.
+
+A proxy never hangs: a kernel that dies raises ``KernelDied`` (before or
+during a call), one that does not answer in time raises ``CallTimeout``
+naming the call. The kernel drops forged and malformed messages with a
+warning in its log and goes on serving; a correctly signed call to a name that
+is not part of the shell API (private, dunder, or simply not there) is
+refused with ``AttributeError`` and logged.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import zmq
+from proxy_support import TIMEOUT, Kernel, wait_gone
+
+from adapters import CallTimeout, KernelDied, ShellProxy
+from adapters.connect import connect_info, rpc_endpoint, start_kernel_proxy
+from split.rpc.codec import decode_frames, encode_frames
+
+# -- a dead kernel ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ShellProxy]:
+    """A proxy from ``start_kernel_proxy`` (its kernel's files in this test's runtime dir)."""
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    proxy = start_kernel_proxy(timeout=TIMEOUT)
+    try:
+        yield proxy
+    finally:
+        proxy.close()
+        assert wait_gone(proxy.kernel_pid, TIMEOUT)
+
+
+def test_a_call_to_a_killed_kernel_raises_kernel_died_at_once(started: ShellProxy) -> None:
+    assert started.run_cell("1 + 1").result == 2
+    os.kill(started.kernel_pid, signal.SIGKILL)
+    assert wait_gone(started.kernel_pid, TIMEOUT)
+    start = time.monotonic()
+    with pytest.raises(KernelDied):
+        started.run_cell("1 + 1")
+    with pytest.raises(KernelDied):
+        started.user_ns["x"]
+    assert time.monotonic() - start < 5.0
+
+
+def _run_in_thread(proxy: ShellProxy, cell: str) -> tuple[threading.Thread, dict[str, Any]]:
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = proxy.run_cell(cell)
+        except BaseException as e:
+            outcome["error"] = e
+
+    thread = threading.Thread(target=run, name="test-cell", daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def _started_event(proxy: ShellProxy) -> threading.Event:
+    """Set by ``%started`` in a cell: the cell's own code is running from then on."""
+    started = threading.Event()
+    proxy.register_magic_function(lambda line: started.set(), "line", "started")
+    return started
+
+
+#: A cell that says it started, then runs long.
+LONG_CELL = "%started\nimport time\ntime.sleep(30)"
+
+
+def test_a_call_in_flight_when_the_kernel_is_killed_raises_kernel_died(
+    started: ShellProxy,
+) -> None:
+    running = _started_event(started)
+    thread, outcome = _run_in_thread(started, LONG_CELL)
+    assert running.wait(TIMEOUT)
+    killed = time.monotonic()
+    os.kill(started.kernel_pid, signal.SIGKILL)
+    thread.join(TIMEOUT)
+    assert not thread.is_alive(), "run_cell still waits for a dead kernel"
+    assert isinstance(outcome.get("error"), KernelDied), outcome
+    assert time.monotonic() - killed < 5.0
+
+
+def test_a_kernel_we_attached_to_is_watched_through_its_heartbeat(fresh_kernel: Kernel) -> None:
+    attached = connect_info(fresh_kernel.info, timeout=TIMEOUT)  # no death event: heartbeat
+    try:
+        assert attached.run_cell("2 * 3").result == 6
+        os.kill(fresh_kernel.pid, signal.SIGKILL)
+        assert wait_gone(fresh_kernel.pid, TIMEOUT)
+        start = time.monotonic()
+        with pytest.raises(KernelDied):
+            attached.run_cell("1")
+        assert time.monotonic() - start < 10.0  # 3 missed beats of 1 s, not the call timeout
+    finally:
+        attached.close()
+
+
+# -- a slow kernel ---------------------------------------------------------------------------
+
+
+def test_a_call_without_an_answer_in_time_is_a_call_timeout_naming_it(
+    fresh_kernel: Kernel,
+) -> None:
+    short = connect_info(fresh_kernel.info, timeout=0.3, died=fresh_kernel.manager.died)
+    try:
+        start = time.monotonic()
+        with pytest.raises(CallTimeout) as caught:
+            short.run_cell("import time; time.sleep(1.2)")
+        assert time.monotonic() - start < 1.1
+        assert isinstance(caught.value, TimeoutError)
+        assert "run_cell" in str(caught.value)
+        # the late reply is ignored: the proxy goes on working once the kernel is free
+        short.client.ping(timeout=TIMEOUT)
+        assert short.client.call("execution_count.get", [], timeout=TIMEOUT) == 1
+    finally:
+        short.close()
+
+
+def test_interrupting_the_kernel_stops_a_cell_a_proxy_runs(fresh_kernel: Kernel) -> None:
+    proxy = fresh_kernel.proxy
+    running = _started_event(proxy)
+    thread, outcome = _run_in_thread(proxy, LONG_CELL)
+    assert running.wait(TIMEOUT)
+    fresh_kernel.manager.interrupt()  # what Ctrl-C in a frontend does
+    thread.join(3.0)
+    if thread.is_alive():  # not interrupted: end it, so that the test fails rather than hangs
+        os.kill(fresh_kernel.pid, signal.SIGKILL)
+        thread.join(TIMEOUT)
+    result = outcome.get("result")
+    assert result is not None, outcome
+    assert isinstance(result.error_in_exec, KeyboardInterrupt)
+    assert proxy.run_cell("1 + 1").result == 2
+
+
+# -- a hostile peer ----------------------------------------------------------------------------
+
+
+class RawPeer:
+    """A DEALER on the kernel's RPC port that sends whatever frames a test gives it."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.key = kernel.info.key_bytes
+        self.context: zmq.Context[Any] = zmq.Context()
+        self.socket = self.context.socket(zmq.DEALER)
+        self.socket.setsockopt(zmq.LINGER, 0)
+        self.socket.connect(rpc_endpoint(kernel.info))
+
+    def send(self, frames: list[bytes]) -> None:
+        self.socket.send_multipart(frames)
+
+    def recv(self, timeout: float = TIMEOUT) -> dict[str, Any]:
+        assert self.socket.poll(int(timeout * 1000)), "no answer from the kernel"
+        return decode_frames(self.socket.recv_multipart(), self.key)
+
+    def ping(self, request: int) -> None:
+        """A signed ping: its ``pong`` proves every earlier message of ours was handled."""
+        self.send(encode_frames({"op": "ping", "id": request}, self.key))
+        reply = self.recv()
+        assert (reply["op"], reply["id"], reply["value"]) == ("reply", request, "pong"), reply
+
+    def close(self) -> None:
+        self.socket.close(linger=0)
+        self.context.term()
+
+
+@pytest.fixture
+def raw_peer(fresh_kernel: Kernel) -> Iterator[RawPeer]:
+    peer = RawPeer(fresh_kernel)
+    try:
+        yield peer
+    finally:
+        peer.close()
+
+
+def _signed(key: bytes, payload: bytes) -> list[bytes]:
+    import hmac
+
+    return [hmac.digest(key, payload, "sha256").hex().encode(), payload]
+
+
+BAD_MESSAGES = {
+    "forged signature": (
+        lambda key: encode_frames({"op": "ping", "id": 99}, b"not the key"),
+        "signature",
+    ),
+    "no signature": (lambda key: [b"", b'{"op": "ping", "id": 99}'], "signature"),
+    "signed, not JSON": (lambda key: _signed(key, b"{not json"), "not valid JSON"),
+    "signed, no op": (lambda key: _signed(key, b'{"id": 99}'), "string 'op'"),
+    "signed, unknown op": (
+        lambda key: encode_frames({"op": "format_disk", "id": 99}, key),
+        "unknown RPC op",
+    ),
+    "three frames": (
+        lambda key: [*encode_frames({"op": "ping", "id": 99}, key), b"extra"],
+        "2 frames",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_MESSAGES))
+def test_a_bad_message_is_dropped_with_a_warning_and_the_kernel_goes_on(
+    fresh_kernel: Kernel, raw_peer: RawPeer, case: str
+) -> None:
+    make, reason = BAD_MESSAGES[case]
+    raw_peer.send(make(raw_peer.key))
+    raw_peer.ping(1)  # the first answer is the pong: nothing answered the bad message
+    log = fresh_kernel.log()
+    assert "WARNING" in log and "dropped a bad message on rpc" in log, log
+    assert reason in log, log
+    assert fresh_kernel.proxy.run_cell("6 * 7").result == 42
+
+
+def test_a_replayed_message_is_dropped(fresh_kernel: Kernel, raw_peer: RawPeer) -> None:
+    frames = encode_frames({"op": "ping", "id": 1}, raw_peer.key)
+    raw_peer.send(frames)
+    assert raw_peer.recv()["id"] == 1
+    raw_peer.send(frames)  # the same signature again
+    raw_peer.ping(2)  # answered first: the replay was not
+    assert "dropped a bad message on rpc" in fresh_kernel.log()
+
+
+def test_a_call_before_hello_is_refused_with_need_hello(
+    fresh_kernel: Kernel, raw_peer: RawPeer
+) -> None:
+    raw_peer.send(encode_frames({"op": "call", "id": 5, "name": "run_cell"}, raw_peer.key))
+    reply = raw_peer.recv()
+    assert (reply["op"], reply["id"], reply["ok"]) == ("reply", 5, False)
+    assert reply["error"]["type"] == "NeedHello"  # a client says hello and sends it again
+    assert "hello" in reply["error"]["message"]
+    raw_peer.ping(6)  # and the kernel goes on serving
+
+
+def test_a_proxy_whose_socket_the_kernel_forgot_says_hello_again(fresh_kernel: Kernel) -> None:
+    proxy = fresh_kernel.proxy
+    client = proxy.client
+    # the kernel forgets this client (as after a dropped connection)...
+    client._socket().send_multipart(encode_frames({"op": "bye"}, client._key))
+    assert proxy.run_cell("back = 41 + 1").success  # ...and the next call still works
+    assert proxy.user_ns["back"] == 42
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "_secret",
+        "__class__",
+        "user_ns.__class__",
+        "run_cell.__globals__",
+        "user_ns._private",
+        "user_ns..getitem",
+        "history_manager",
+        "system",
+        "user_ns.clear",
+    ],
+)
+def test_a_signed_call_outside_the_api_is_refused_and_logged(
+    kernel: Kernel, proxy: ShellProxy, name: str
+) -> None:
+    with pytest.raises(AttributeError) as caught:
+        proxy.client.call(name, [])
+    assert "not a member of the shell API" in str(caught.value)
+    assert f"rpc: refused {name!r}" in kernel.log()
+    assert proxy.run_cell("1 + 1").result == 2

@@ -1,0 +1,118 @@
+"""The pytest plugin, as a project that installs legacy-shell gets it (the ``pytest11`` entry point).
+
+Each test here runs pytest in a subprocess on a small suite written for it
+(``pytester``), with no conftest of ours: ``--shell-mode`` (or
+``$LEGACY_SHELL_MODE``) picks where the ``shell`` fixture's shell lives,
+``both`` runs every test that uses it twice, ``inprocess_only`` keeps a test
+in-process, and a summary line counts what ran where. The inner runs start
+kernels, so they are few and small.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+SUITE = """
+import pytest
+
+
+def test_uses_shell(shell, shell_mode):
+    shell.run_cell("x = 1")
+    assert shell.user_ns["x"] == 1
+    expected = "InteractiveShell" if shell_mode == "inprocess" else "ShellProxy"
+    assert type(shell).__name__ == expected
+
+
+def test_without_shell():
+    pass
+
+
+@pytest.mark.inprocess_only(reason="needs the real object")
+def test_inprocess_only(shell, shell_mode):
+    assert shell_mode == "inprocess"
+    assert type(shell).__name__ == "InteractiveShell"
+
+
+def test_capsys_sees_a_cells_print(shell, capsys):
+    shell.run_cell("print('hello from the cell')")
+    assert capsys.readouterr().out == "hello from the cell\\n"
+
+
+def test_1_sets_state(shell):
+    shell.run_cell("leaked = 1", store_history=True)
+    shell.run_cell("leaked += 1", store_history=True)
+    assert shell.execution_count == 3
+
+
+def test_2_sees_a_fresh_shell(shell):
+    assert "leaked" not in shell.user_ns
+    assert shell.execution_count == 1
+"""
+
+SUMMARY = "shell modes: {} tests ran in-process, {} in two-process mode; {} are in-process only"
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.delenv("LEGACY_SHELL_MODE", raising=False)
+    pytester.makepyfile(test_suite=SUITE)
+
+
+def test_both_runs_each_shell_test_in_each_mode(pytester: pytest.Pytester, suite: None) -> None:
+    result = pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider", "--shell-mode=both")
+    result.assert_outcomes(passed=10)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*::test_uses_shell[[]inprocess[]] PASSED*",
+            "*::test_uses_shell[[]two-process[]] PASSED*",
+            "*::test_without_shell PASSED*",
+            "*::test_inprocess_only[[]inprocess[]] PASSED*",
+            "*::test_capsys_sees_a_cells_print[[]two-process[]] PASSED*",
+            "*::test_2_sees_a_fresh_shell[[]two-process[]] PASSED*",
+        ]
+    )
+    output = result.stdout.str()
+    assert "test_inprocess_only[two-process]" not in output
+    assert "test_without_shell[" not in output
+    assert SUMMARY.format(5, 4, 1) in output
+
+
+def test_the_environment_picks_two_process_by_default(
+    pytester: pytest.Pytester, suite: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEGACY_SHELL_MODE", "two-process")
+    result = pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5, skipped=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*::test_uses_shell PASSED*",
+            "*::test_capsys_sees_a_cells_print PASSED*",
+            "*::test_inprocess_only SKIPPED*",
+            "*::test_2_sees_a_fresh_shell PASSED*",
+        ]
+    )
+    assert "[two-process]" not in result.stdout.str()
+    assert SUMMARY.format(0, 4, 1) in result.stdout.str()
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_bogus_mode_is_a_usage_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    pytester.makepyfile(test_nothing="def test_nothing(): pass\n")
+    if how == "option":
+        monkeypatch.delenv("LEGACY_SHELL_MODE", raising=False)
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--shell-mode=bogus")
+    else:
+        monkeypatch.setenv("LEGACY_SHELL_MODE", "bogus")
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = result.stderr.str()
+    assert "bogus" in errors
+    assert "inprocess" in errors and "two-process" in errors and "both" in errors
+    assert "passed" not in result.stdout.str()  # nothing ran
