@@ -11,7 +11,8 @@ package installed gets:
   process is put back afterwards); in two-process mode it is a ``ShellProxy``
   to one kernel per test session, whose shell is replaced by a fresh one
   before each test (``new_shell``: same config, this test's environment and
-  working directory), and a new kernel after a crash. What the kernel prints
+  working directory), and a new kernel after a crash or for a test marked
+  ``fresh_kernel`` (what a new shell does not reset). What the kernel prints
   while serving a call is written to this process's ``sys.stdout``/``stderr``,
   so ``capsys`` and ``capfd`` see it;
 - the marker ``inprocess_only(reason=...)`` for tests that cannot run against a
@@ -43,6 +44,7 @@ __all__ = ["KernelSession", "inprocess_shell"]
 
 _BOTH = "both"
 _MARKER = "inprocess_only"
+_FRESH = "fresh_kernel"
 _MODE_KEY = pytest.StashKey[str]()
 _COUNTS_KEY = pytest.StashKey[Counter[str]]()
 _ITEM_MODES_KEY = pytest.StashKey[dict[str, str]]()
@@ -70,6 +72,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{_MARKER}(reason): the test cannot run against a shell in another process yet; "
         "it runs in-process only (the reason says what is missing)",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{_FRESH}: in two-process mode, the test gets a kernel of its own (for tests that change "
+        "what a new shell does not reset: imported modules' state, threads, signal handlers)",
     )
     mode = config.getoption("--shell-mode") or os.environ.get(MODE_VARIABLE) or "inprocess"
     if mode not in (*MODES, _BOTH):
@@ -162,7 +169,10 @@ def shell(request: pytest.FixtureRequest, shell_mode: str) -> Iterator[Any]:
     if reason is not None:
         pytest.skip(f"in-process only: {reason}")
     kernel: KernelSession = request.getfixturevalue("_legacy_shell_kernel")
-    yield kernel.fresh_shell()
+    fresh = request.node.get_closest_marker(_FRESH) is not None
+    yield kernel.fresh_shell(new_kernel=fresh)
+    if fresh:
+        kernel.close()  # what the test changed goes with its kernel
 
 
 def inprocess_shell() -> Iterator[Any]:
@@ -223,10 +233,10 @@ class KernelSession:
         self.proxy = start_kernel_proxy(timeout=self.timeout, connection_file=path)
         return self.proxy
 
-    def fresh_shell(self) -> Any:
+    def fresh_shell(self, new_kernel: bool = False) -> Any:
         """The proxy, its kernel's shell replaced by a fresh one (a new kernel if need be)."""
         proxy = self.proxy
-        if proxy is None or proxy.client.died.is_set():
+        if proxy is None or new_kernel or proxy.client.died.is_set():
             proxy = self._start()
         try:
             proxy.client.new_shell(dict(TEST_CONFIG), dict(os.environ), os.getcwd())

@@ -4,7 +4,8 @@
 every test from the state of a fresh shell (``adapters``' pytest plugin calls
 it between tests): the old shell is ended, what a shell changes in its process
 is put back as it was when the kernel started (builtins, display and except
-hooks, ``sys.argv``/``sys.path``, the environment, the working directory),
+hooks, ``sys.argv``/``sys.path``, the environment, the working directory, the
+kernel's SIGINT and SIGTERM handlers),
 then a new shell is built the way the in-process test fixture builds one and
 becomes the shell that every request and call uses.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +58,9 @@ class KernelShellHost:
         self._connection_file = connection_file
         self._register_magics = register_magics
         self._state = ProcessState()
+        #: The kernel's own signal handlers, taken at the first replacement (the core is
+        #: serving by then); a test that changed them gets them back.
+        self._signals: dict[int, Any] | None = None
 
     @property
     def shell(self) -> Any:
@@ -75,6 +80,11 @@ class KernelShellHost:
         finally:
             old.history_manager.close()
         self._state.restore()
+        if self._signals is None:
+            self._signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+        for signum, handler in self._signals.items():
+            if handler is not None:
+                signal.signal(signum, handler)
         if env:  # the caller's environment, exactly (a test's own LEGACY_SHELL_DIR, ...)
             os.environ.clear()
             os.environ.update(env)

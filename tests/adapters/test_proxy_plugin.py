@@ -4,7 +4,8 @@ Each test here runs pytest in a subprocess on a small suite written for it
 (``pytester``), with no conftest of ours: ``--shell-mode`` (or
 ``$LEGACY_SHELL_MODE``) picks where the ``shell`` fixture's shell lives,
 ``both`` runs every test that uses it twice, ``inprocess_only`` keeps a test
-in-process, and a summary line counts what ran where. The inner runs start
+in-process, ``fresh_kernel`` gives a test a kernel of its own, and a summary
+line counts what ran where. The inner runs start
 kernels, so they are few and small.
 """
 
@@ -51,6 +52,30 @@ def test_1_sets_state(shell):
 def test_2_sees_a_fresh_shell(shell):
     assert "leaked" not in shell.user_ns
     assert shell.execution_count == 1
+
+
+PIDS = {}
+
+
+def shell_pid(shell, shell_mode):
+    pid = shell.run_cell("import os; os.getpid()").result
+    PIDS.setdefault(shell_mode, []).append(pid)
+    return PIDS[shell_mode]
+
+
+def test_3_shares_the_session_kernel(shell, shell_mode):
+    shell_pid(shell, shell_mode)
+
+
+@pytest.mark.fresh_kernel
+def test_4_fresh_kernel_gets_a_kernel_of_its_own(shell, shell_mode):
+    before, mine = shell_pid(shell, shell_mode)
+    assert (mine != before) == (shell_mode == "two-process")
+
+
+def test_5_the_next_test_does_not_inherit_it(shell, shell_mode):
+    _, fresh, mine = shell_pid(shell, shell_mode)
+    assert (mine != fresh) == (shell_mode == "two-process")
 """
 
 SUMMARY = "shell modes: {} tests ran in-process, {} in two-process mode; {} are in-process only"
@@ -65,7 +90,7 @@ def suite(pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_both_runs_each_shell_test_in_each_mode(pytester: pytest.Pytester, suite: None) -> None:
     result = pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider", "--shell-mode=both")
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=16)
     result.stdout.fnmatch_lines_random(
         [
             "*::test_uses_shell[[]inprocess[]] PASSED*",
@@ -79,7 +104,7 @@ def test_both_runs_each_shell_test_in_each_mode(pytester: pytest.Pytester, suite
     output = result.stdout.str()
     assert "test_inprocess_only[two-process]" not in output
     assert "test_without_shell[" not in output
-    assert SUMMARY.format(5, 4, 1) in output
+    assert SUMMARY.format(8, 7, 1) in output
 
 
 def test_the_environment_picks_two_process_by_default(
@@ -87,7 +112,7 @@ def test_the_environment_picks_two_process_by_default(
 ) -> None:
     monkeypatch.setenv("LEGACY_SHELL_MODE", "two-process")
     result = pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=5, skipped=1)
+    result.assert_outcomes(passed=8, skipped=1)
     result.stdout.fnmatch_lines_random(
         [
             "*::test_uses_shell PASSED*",
@@ -97,7 +122,7 @@ def test_the_environment_picks_two_process_by_default(
         ]
     )
     assert "[two-process]" not in result.stdout.str()
-    assert SUMMARY.format(0, 4, 1) in result.stdout.str()
+    assert SUMMARY.format(0, 7, 1) in result.stdout.str()
 
 
 @pytest.mark.parametrize("how", ["option", "environment"])
