@@ -46,18 +46,11 @@ from typing import Any, Protocol, cast
 import zmq
 
 from legacy_shell._current import use_shell
-from legacy_shell.api import ExecutionInfo, ExecutionResult
 
 from ..connection import ConnectionInfo
 from ..transport import BadMessages
 from ..wire import MalformedMessage, ProtocolError, ReplayGuard
-from .callbacks import (
-    CallbackError,
-    CallbackGone,
-    CallbackStub,
-    callback_exception,
-    drop_callbacks,
-)
+from .callbacks import CallbackError, CallbackGone, CallbackStub, callback_exception, drop_callbacks
 from .codec import (
     NotSerializable,
     decode_frames,
@@ -66,6 +59,7 @@ from .codec import (
     encode_value,
     exception_body,
 )
+from .handles import Handles
 from .streams import RpcStream
 from .surface import CALLS, MEMBERS
 
@@ -143,9 +137,7 @@ class RpcServer:
         self._clients: dict[str, _Client] = {}
         self._idents: dict[bytes, str] = {}
         self._stack: list[_Serving] = []
-        self._stubs: dict[tuple[str, int], CallbackStub] = {}
-        self._refs: dict[int, tuple[str, Any]] = {}
-        self._ref_ids = itertools.count(1)
+        self.handles = Handles(self)
         self._callback_ids = itertools.count(1)
         self._callback_replies: dict[int, dict[str, Any]] = {}
         self.socket: zmq.Socket[Any] = context.socket(zmq.ROUTER)
@@ -304,66 +296,9 @@ class RpcServer:
         client.gone = True
         for ident in client.idents:
             self._idents.pop(ident, None)
-        for key in [k for k in self._stubs if k[0] == client_id]:
-            del self._stubs[key]
-        for ref in [r for r, (owner, _) in self._refs.items() if owner == client_id]:
-            del self._refs[ref]
+        self.handles.drop(client_id)
         dropped = drop_callbacks(self.host.shell, client_id)
         log.info("rpc client %s gone; %d callbacks dropped", client_id, dropped)
-
-    # -- values ------------------------------------------------------------------------
-
-    def _resolver(self, client_id: str) -> Any:
-        def resolve(tag: str, body: Any) -> Any:
-            if tag == "$callback" and isinstance(body, dict) and isinstance(body.get("id"), int):
-                key = (client_id, body["id"])
-                stub = self._stubs.get(key)
-                if stub is None:
-                    stub = self._stubs[key] = CallbackStub(
-                        self, client_id, body["id"], str(body.get("name", "")), body.get("flags")
-                    )
-                return stub
-            if tag == "$ref" and isinstance(body, dict):
-                entry = self._refs.get(body.get("id"))  # type: ignore[arg-type]
-                if entry is None:
-                    raise MalformedMessage("a reference that was released or never existed")
-                return entry[1]
-            if tag == "$type" and isinstance(body, str):
-                from .surface import resolve_type
-
-                return resolve_type(body)
-            raise MalformedMessage(f"unknown value tag {tag!r}")
-
-        return resolve
-
-    def _fallback(self, client_id: str, refs: bool) -> Any:
-        def fallback(value: Any) -> dict[str, Any] | None:
-            if isinstance(value, CallbackStub) and value.client_id == client_id:
-                return {"$callback": {"id": value.callback_id}}
-            if isinstance(value, ExecutionResult):
-                return {"$execution_result": self._result_body(value, fallback)}
-            if isinstance(value, ExecutionInfo):
-                return {"$execution_info": encode_value(vars(value), fallback)}
-            if isinstance(value, BaseException):
-                return {"$exc": exception_body(value)}
-            if refs:
-                ref = next(self._ref_ids)
-                self._refs[ref] = (client_id, value)
-                return {"$ref": {"id": ref, "type": _type_name(value), "repr": _repr(value)}}
-            return None
-
-        return fallback
-
-    @staticmethod
-    def _result_body(result: ExecutionResult, fallback: Any) -> dict[str, Any]:
-        return {
-            "info": encode_value(result.info, fallback),
-            "execution_count": result.execution_count,
-            "error_before_exec": encode_value(result.error_before_exec, fallback),
-            "error_in_exec": encode_value(result.error_in_exec, fallback),
-            "result": encode_value(result.result, fallback),
-            "payloads": encode_value(result.payloads, fallback),
-        }
 
     def _reply(self, ident: bytes, request: Any, value: Any) -> None:
         self._send(ident, {"op": "reply", "id": request, "ok": True, "value": value})
@@ -405,7 +340,7 @@ class RpcServer:
         raw_args, raw_kwargs = spec.get("args", []), spec.get("kwargs", {})
         if not isinstance(raw_args, list) or not isinstance(raw_kwargs, dict):
             raise MalformedMessage("args must be a list and kwargs an object")
-        resolve = client.resolve or self._resolver(client.id)
+        resolve = client.resolve or self.handles.resolver(client.id)
         client.resolve = resolve
         args = decode_value(raw_args, resolve) if raw_args else []
         kwargs = decode_value(raw_kwargs, resolve) if raw_kwargs else {}
@@ -418,7 +353,7 @@ class RpcServer:
 
     def _encode_result(self, client_id: str, name: str, args: Any, value: Any, refs: bool) -> Any:
         try:
-            return encode_value(value, self._fallback(client_id, refs))
+            return encode_value(value, self.handles.fallback(client_id, refs))
         except NotSerializable as e:
             member = _describe(name, args if isinstance(args, list) else [])
             raise TypeError(
@@ -459,10 +394,9 @@ class RpcServer:
 
     def _release(self, ident: bytes, message: dict[str, Any]) -> None:
         client_id = self._idents.get(ident)
-        for ref in message.get("refs") or []:
-            entry = self._refs.get(ref)
-            if entry is not None and entry[0] == client_id:
-                del self._refs[ref]
+        refs = message.get("refs")
+        if client_id is not None and isinstance(refs, list):
+            self.handles.release(client_id, refs)
 
     def _new_shell(self, ident: bytes, message: dict[str, Any]) -> None:
         """Replace the shell by a fresh one (test harnesses: a clean state between tests)."""
@@ -472,7 +406,7 @@ class RpcServer:
             raise MalformedMessage("new_shell takes a config object and an env object")
         try:
             self.host.new_shell(config, {str(k): str(v) for k, v in env.items()}, cwd)
-            self._refs.clear()
+            self.handles.clear_refs()
         except Exception as e:
             log.exception("new_shell failed")
             self._reply_error(ident, message.get("id"), e)
@@ -502,7 +436,7 @@ class RpcServer:
             target = client.events_ident
         else:
             raise CallbackGone(f"{name}: its client takes no callbacks between calls")
-        fallback = self._fallback(client.id, refs=True)
+        fallback = self.handles.fallback(client.id, refs=True)
         request = next(self._callback_ids)
         self._send(
             target,
@@ -516,7 +450,7 @@ class RpcServer:
         )
         reply = self._wait_callback(request, client, name)
         if reply.get("ok"):
-            return decode_value(reply.get("value"), self._resolver(client.id))
+            return decode_value(reply.get("value"), self.handles.resolver(client.id))
         raise callback_exception(name, reply.get("error") or {})
 
     def _wait_callback(self, request: int, client: _Client, name: str) -> dict[str, Any]:
@@ -535,16 +469,3 @@ class RpcServer:
             elif client.events_ident is not None and not self._probe(client.events_ident):
                 self._drop_client(client.id)  # 100 ms without an answer: is it still there?
         return self._callback_replies.pop(request)
-
-
-def _type_name(value: Any) -> str:
-    cls = type(value)
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def _repr(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:
-        text = f"<{type(value).__name__} object>"
-    return text if len(text) <= 200 else text[:197] + "..."
