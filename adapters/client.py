@@ -16,6 +16,7 @@ heartbeat monitor's for one we attached to): ``KernelDied``, never a hang.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import logging
 import os
@@ -67,7 +68,7 @@ class RpcClient:
         self._ids = itertools.count(1)
         self._names = itertools.count(1)
         self._replay = ReplayGuard()
-        self._released: list[int] = []
+        self._released: collections.deque[int] = collections.deque()  # appended from any thread
         self._closed = False
         self._stop_r, self._stop_w = os.pipe()
         self._events_thread: threading.Thread | None = None
@@ -176,7 +177,9 @@ class RpcClient:
 
     def _send(self, sock: zmq.Socket[Any], message: dict[str, Any]) -> None:
         if self._released and message.get("op") != "release":
-            refs, self._released = self._released, []
+            refs = []
+            while self._released:  # popleft is atomic: a finalizer may append meanwhile
+                refs.append(self._released.popleft())
             sock.send_multipart(encode_frames({"op": "release", "refs": refs}, self._key))
         sock.send_multipart(encode_frames(message, self._key))
 

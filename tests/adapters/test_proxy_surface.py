@@ -9,6 +9,7 @@ as the same classes; what a call prints reaches this process's stdout/stderr.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import math
 import re
@@ -452,3 +453,24 @@ def test_register_magics_registers_a_magics_class_whose_shell_is_the_proxy(
     assert proxy.run_line_magic("double", "n") == 42
     assert proxy.run_cell("%both a").result == ("a", None)
     assert proxy.run_cell("%%both b\nbody").result == ("b", "body\n")
+
+
+def test_a_dropped_remote_ref_lets_the_kernel_free_its_object(proxy: ShellProxy) -> None:
+    proxy.run_cell(
+        "import weakref\n"
+        "class Thing: pass\n"
+        "def make():\n"
+        "    global alive\n"
+        "    thing = Thing()\n"
+        "    alive = weakref.ref(thing)\n"
+        "    return thing"
+    )
+    ref = proxy.run_cell("make();").result  # ";": not displayed, so not kept as `_`
+    assert isinstance(ref, RemoteRef)
+    proxy.run_cell("kept = alive() is not None")
+    assert proxy.user_ns["kept"] is True  # the kernel keeps it while we hold the handle
+    del ref
+    gc.collect()
+    proxy.push({})  # the release travels with the next message
+    proxy.run_cell("freed = alive() is None")
+    assert proxy.user_ns["freed"] is True
