@@ -245,20 +245,35 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve_rpc(core: Any, channels: Any, info: ConnectionInfo, lazy: Any, path: Path) -> None:
     """Open the RPC channel of the shell proxy and announce it in ``kernel_info_reply``.
 
-    A kernel that cannot open it still serves Jupyter clients: it says why and goes on.
+    The socket is bound now; the server behind it is built (and imported) when
+    the first message arrives, so the kernel's first reply is not delayed. A
+    kernel that cannot open the channel still serves Jupyter clients: it says
+    why and goes on.
     """
-    from ..rpc.server import RpcServer
+    import zmq
+
+    from ..rpc.endpoint import RpcEndpoint
     from .host import KernelShellHost
 
-    host = KernelShellHost(lazy.get, path, _register_kernel_magics)
     try:
-        rpc = RpcServer(channels.context, info, host, executing=core.executing)
-    except Exception as e:  # zmq.ZMQError: no port, a bad ipc path
+        endpoint = RpcEndpoint(channels.context, info)
+    except zmq.ZMQError as e:
         log.warning("the shell proxy's RPC channel is not available: %s", e)
         return
-    channels.add_reader(rpc.socket, rpc.on_readable)
-    channels.add_reader(rpc.monitor, rpc.on_monitor)
-    core.kernel_info_extra = {"legacy_shell": {"rpc": rpc.announce()}}
+    host = KernelShellHost(lazy.get, path, _register_kernel_magics)  # captures the process now
+    server: Any = None
+
+    def serve() -> Any:
+        nonlocal server
+        if server is None:
+            from ..rpc.server import RpcServer
+
+            server = RpcServer(endpoint, info.key_bytes, host, executing=core.executing)
+        return server
+
+    channels.add_reader(endpoint.socket, lambda: serve().on_readable())
+    channels.add_reader(endpoint.monitor, lambda: serve().on_monitor())
+    core.kernel_info_extra = {"legacy_shell": {"rpc": endpoint.announce()}}
 
 
 def _jupyter_parent() -> tuple[int, bool] | None:

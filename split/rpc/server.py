@@ -47,7 +47,6 @@ import zmq
 
 from legacy_shell._current import use_shell
 
-from ..connection import ConnectionInfo
 from ..transport import BadMessages
 from ..wire import MalformedMessage, ProtocolError, ReplayGuard
 from .callbacks import CallbackError, CallbackGone, CallbackStub, callback_exception, drop_callbacks
@@ -59,6 +58,7 @@ from .codec import (
     encode_value,
     exception_body,
 )
+from .endpoint import PROTOCOL, RpcEndpoint
 from .handles import Handles
 from .streams import RpcStream
 from .surface import CALLS, MEMBERS
@@ -68,9 +68,6 @@ __all__ = ["PROTOCOL", "RpcServer", "ShellHost"]
 log = logging.getLogger("split.rpc")
 
 _EVENTS, _POLLIN = int(zmq.EVENTS), int(zmq.POLLIN)  # plain ints: no enum work per message
-
-#: Bumped when a message changes incompatibly; sent in ``hello`` and the announcement.
-PROTOCOL = 1
 
 
 class ShellHost(Protocol):
@@ -119,8 +116,8 @@ class RpcServer:
 
     def __init__(
         self,
-        context: zmq.Context[Any],
-        info: ConnectionInfo,
+        endpoint: RpcEndpoint,
+        key: bytes,
         host: ShellHost,
         *,
         callback_timeout: float = 120.0,
@@ -130,7 +127,7 @@ class RpcServer:
         self.host = host
         self._executing = executing or contextlib.nullcontext
         self.callback_timeout = callback_timeout
-        self._key = info.key_bytes
+        self._key = key
         self._owner = threading.current_thread()
         self._replay = ReplayGuard()
         self._bad = BadMessages(logger=log)
@@ -140,25 +137,9 @@ class RpcServer:
         self.handles = Handles(self)
         self._callback_ids = itertools.count(1)
         self._callback_replies: dict[int, dict[str, Any]] = {}
-        self.socket: zmq.Socket[Any] = context.socket(zmq.ROUTER)
-        self.socket.setsockopt(zmq.LINGER, 1000)
-        self.socket.setsockopt(zmq.SNDHWM, 0)  # output of a call is never dropped
-        self.socket.setsockopt(zmq.ROUTER_MANDATORY, 1)  # a gone peer is an error, not a drop
-        # a client host that vanishes without closing its connections is noticed in ~25 s
-        self.socket.setsockopt(zmq.TCP_KEEPALIVE, 1)
-        self.socket.setsockopt(zmq.TCP_KEEPALIVE_IDLE, 10)
-        self.socket.setsockopt(zmq.TCP_KEEPALIVE_INTVL, 5)
-        self.socket.setsockopt(zmq.TCP_KEEPALIVE_CNT, 3)
-        # a peer that disconnects shows up here; probing each client then tells which
-        # (libzmq's ROUTER_NOTIFY would say it directly, but it is a draft API)
-        self.monitor: zmq.Socket[Any] = self.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
-        self.transport, self.ip = info.transport, info.ip
-        if info.transport == "ipc":
-            self.port = 0
-            self.socket.bind(f"ipc://{info.ip}-rpc")
-        else:
-            host_part = f"[{info.ip}]" if ":" in info.ip else info.ip
-            self.port = self.socket.bind_to_random_port(f"tcp://{host_part}")
+        self.endpoint = endpoint
+        self.socket = endpoint.socket
+        self.monitor = endpoint.monitor
         self._ops = {
             "hello": self._hello,
             "ping": self._ping,
@@ -173,10 +154,6 @@ class RpcServer:
     @property
     def bad_messages(self) -> int:
         return self._bad.count
-
-    def announce(self) -> dict[str, Any]:
-        """What ``kernel_info_reply`` carries under ``legacy_shell.rpc``."""
-        return {"transport": self.transport, "ip": self.ip, "port": self.port, "protocol": PROTOCOL}
 
     # -- socket ------------------------------------------------------------------------
 

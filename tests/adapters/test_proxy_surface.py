@@ -137,7 +137,10 @@ def test_a_value_round_trips_through_the_namespace(proxy: ShellProxy, value: Any
     back = proxy.user_ns["v"]
     assert back == value
     assert type(back) is type(value)
-    assert repr(back) == repr(value)  # nested types too (a tuple stays a tuple, -0.0 stays)
+    if not isinstance(
+        value, set | frozenset
+    ):  # (a set's order depends on each process's hash seed)
+        assert repr(back) == repr(value)  # nested types too (a tuple stays a tuple, -0.0 stays)
     assert proxy.run_cell("type(v).__name__").result == type(value).__name__
 
 
