@@ -17,18 +17,22 @@ heartbeat monitor's for one we attached to): ``KernelDied``, never a hang.
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import logging
 import os
+import signal
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import zmq
 
 from split.rpc.codec import decode_frames, encode_frames, exception_body
+from split.rpc.endpoint import PROTOCOL
 from split.wire import ProtocolError, ReplayGuard
 
 from .errors import CallTimeout, KernelDied, ProxyError
@@ -56,6 +60,11 @@ class RpcClient:
         self.endpoint = endpoint
         self.timeout = timeout
         self.died = died
+        #: Interrupts the kernel (SIGINT for a kernel we started, ``interrupt_request``
+        #: otherwise): Ctrl-C while a call waits stops the code it runs, as in-process.
+        self.interrupt: Callable[[], None] | None = None
+        #: Says whether the kernel looks alive when a call times out (its heartbeat).
+        self.alive_hint: Callable[[], str] | None = None
         self.client_id = uuid.uuid4().hex[:16]
         self.callbacks = Callbacks()
         self.codec = ValueCodec(self.callbacks, self._release)
@@ -96,6 +105,11 @@ class RpcClient:
             sock = self._new_socket(str(next(self._names)))
             self._local.socket = sock
             self.hello = self._exchange(sock, self._hello_message(), "hello")
+            if self.hello.get("protocol") != PROTOCOL:
+                raise ProxyError(
+                    f"the kernel speaks version {self.hello.get('protocol')} of the shell RPC "
+                    f"protocol, this client version {PROTOCOL}: use the same legacy-shell on both"
+                )
         return sock
 
     def _hello_message(self, events: bool = False) -> dict[str, Any]:
@@ -201,34 +215,61 @@ class RpcClient:
         self._send(sock, message)
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        while True:
-            try:
-                incoming = self._recv(sock)
-            except zmq.Again:  # RCVTIMEO: a slice passed with nothing; look at the clock
-                if self._dead():
-                    raise KernelDied(f"{what}: the kernel died before answering") from None
-                if time.monotonic() >= deadline:
-                    raise CallTimeout(
-                        f"{what}: no answer from the kernel within {limit:g} s"
-                    ) from None
-                continue
-            if incoming is None:
-                continue
-            op = incoming["op"]
-            if op == "reply" and incoming.get("id") == request:
-                if incoming.get("ok"):
-                    return incoming.get("value")
-                error = incoming.get("error") or {}
-                if error.get("type") == "NeedHello" and message.get("op") != "hello":
-                    # our connection dropped and came back: the kernel forgot this socket
-                    hello = self._hello_message(events=sock is self._events_socket)
-                    self._exchange(sock, hello, "hello", timeout)
-                    return self._exchange(sock, message, what, timeout)
-                raise self.codec.decode({"$exc": error})
-            if op == "stream":
-                _write(incoming)
-            elif op == "callback":
-                self._run_callback(sock, incoming)
+        with self._ctrl_c_interrupts_the_kernel() as ctrl_c:
+            while True:
+                if ctrl_c.pressed:
+                    ctrl_c.interrupt_kernel()
+                try:
+                    incoming = self._recv(sock)
+                except zmq.Again:  # RCVTIMEO: a slice passed with nothing; look at the clock
+                    if self._dead():
+                        raise KernelDied(f"{what}: the kernel died before answering") from None
+                    if time.monotonic() >= deadline:
+                        hint = self.alive_hint() if self.alive_hint is not None else ""
+                        raise CallTimeout(
+                            f"{what}: no answer from the kernel within {limit:g} s{hint}"
+                        ) from None
+                    continue
+                if incoming is None:
+                    continue
+                op = incoming["op"]
+                if op == "reply" and incoming.get("id") == request:
+                    break
+                if op == "stream":
+                    _write(incoming)
+                elif op == "callback":
+                    self._run_callback(sock, incoming)
+        if incoming.get("ok"):
+            return incoming.get("value")
+        error = incoming.get("error") or {}
+        if error.get("type") == "NeedHello" and message.get("op") != "hello":
+            # our connection dropped and came back: the kernel forgot this socket
+            self._exchange(sock, self._hello_message(events=sock is self._events_socket), "hello")
+            return self._exchange(sock, message, what, timeout)
+        raise self.codec.decode({"$exc": error})
+
+    @contextlib.contextmanager
+    def _ctrl_c_interrupts_the_kernel(self) -> Iterator[_CtrlC]:
+        """While a call waits on the main thread, Ctrl-C interrupts the kernel, as in-process.
+
+        The code the call runs gets the ``KeyboardInterrupt`` (in the kernel) and
+        the call returns as it would in-process; a second Ctrl-C stops waiting
+        (``KeyboardInterrupt`` here). Only when SIGINT has Python's default
+        handler: a program's own handler is left alone.
+        """
+        ctrl_c = _CtrlC(self.interrupt)
+        if (
+            self.interrupt is None
+            or threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        ):
+            yield ctrl_c
+            return
+        saved = signal.signal(signal.SIGINT, ctrl_c.on_sigint)
+        try:
+            yield ctrl_c
+        finally:
+            signal.signal(signal.SIGINT, saved)
 
     def _recv(self, sock: zmq.Socket[Any]) -> dict[str, Any] | None:
         frames = sock.recv_multipart()
@@ -280,6 +321,25 @@ class RpcClient:
                     self._run_callback(sock, message)
                 elif message["op"] == "stream":
                     _write(message)
+
+
+class _CtrlC:
+    """What Ctrl-C did during one call: the first asks for an interrupt, the second raises."""
+
+    def __init__(self, interrupt: Callable[[], None] | None) -> None:
+        self._interrupt = interrupt
+        self.pressed = False
+        self._sent = False
+
+    def on_sigint(self, signum: int, frame: Any) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+        self.pressed = True  # acted on by the waiting loop, not in the signal handler
+
+    def interrupt_kernel(self) -> None:
+        if not self._sent and self._interrupt is not None:
+            self._sent = True
+            self._interrupt()
 
 
 def _write(message: dict[str, Any]) -> None:

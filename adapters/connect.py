@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -72,6 +73,7 @@ def connect_info(
     timeout: float = 60.0,
     died: threading.Event | None = None,
     on_close: Callable[[], None] | None = None,
+    interrupt: Callable[[], None] | None = None,
 ) -> ShellProxy:
     """A proxy to the kernel ``info`` describes; ``died`` (if given) replaces the heartbeat."""
     monitor = None
@@ -84,6 +86,9 @@ def connect_info(
     client = RpcClient(
         rpc_endpoint(info, min(timeout, 10.0)), info.key_bytes, timeout=timeout, died=died
     )
+    client.interrupt = interrupt or (lambda: _interrupt_request(info))
+    if monitor is not None:
+        client.alive_hint = lambda: _heartbeat_hint(monitor)
 
     def close() -> None:
         if monitor is not None:
@@ -98,6 +103,26 @@ def connect_info(
         close()
         raise
     return ShellProxy(client, on_close=close)
+
+
+def _interrupt_request(info: ConnectionInfo) -> None:
+    """Interrupt a kernel we did not start: ``interrupt_request`` on its control channel."""
+    client = KernelClient(info)
+    try:
+        client.start_channels()
+        client.request("interrupt_request", channel="control", timeout=5.0)
+    except SplitError:
+        pass  # a dead or stuck kernel: the call's wait reports it
+    finally:
+        client.stop_channels()
+
+
+def _heartbeat_hint(monitor: Any) -> str:
+    """For a timeout's message: whether the kernel still answers its heartbeat."""
+    silent = time.monotonic() - monitor.last_beat
+    if silent > 2 * monitor.period:
+        return f" (its heartbeat has not answered for {silent:.1f} s: it may have died)"
+    return " (it is alive: the call is still running)"
 
 
 def connect(connection_file: str | os.PathLike[str], *, timeout: float = 60.0) -> ShellProxy:
@@ -145,7 +170,13 @@ def start_kernel_proxy(
                 atexit.unregister(stop)
                 manager.shutdown()
 
-        proxy = connect_info(manager.info, timeout=timeout, died=manager.died, on_close=stop)
+        proxy = connect_info(
+            manager.info,
+            timeout=timeout,
+            died=manager.died,
+            on_close=stop,
+            interrupt=manager.interrupt,
+        )
     except BaseException:
         manager.shutdown(now=True)
         raise

@@ -20,8 +20,10 @@ from typing import Any
 from legacy_shell.api import ExecutionResult
 from legacy_shell.magic import Magics
 from legacy_shell.namespace import names_from_frame
+from split.rpc.surface import MEMBERS
 
 from .client import RpcClient
+from .errors import ProxyError
 
 __all__ = [
     "RemoteConfig",
@@ -207,6 +209,12 @@ class ShellProxy:
 
     def __init__(self, client: RpcClient, *, on_close: Callable[[], None] | None = None) -> None:
         hello = client.hello
+        missing = set(MEMBERS) - set(hello.get("members", ()))
+        if missing:  # the member table travels once, at connect: check it now
+            raise ProxyError(
+                f"the kernel does not serve {', '.join(sorted(missing))}: it runs another "
+                "version of legacy-shell"
+            )
         self._client = client
         self._on_close = on_close
         self.kernel_pid: int = int(hello.get("pid", 0))

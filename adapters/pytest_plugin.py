@@ -100,7 +100,11 @@ def _inprocess_reason(node: Any) -> str | None:
         return None
     reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
     if not reason:
-        raise pytest.UsageError(f"{node.nodeid}: @pytest.mark.{_MARKER} needs a reason")
+        # reported as this test's collection error, in one sentence
+        raise pytest.Collector.CollectError(
+            f"@pytest.mark.{_MARKER} needs a reason (what is missing for two-process mode): "
+            f'@pytest.mark.{_MARKER}(reason="...")'
+        )
     return str(reason)
 
 
@@ -230,7 +234,11 @@ class KernelSession:
         self._dir = tempfile.TemporaryDirectory(prefix="legacy-shell-test-kernel-")
         self.kernels_started += 1
         path = Path(self._dir.name) / f"kernel-{self.kernels_started}.json"
-        self.proxy = start_kernel_proxy(timeout=self.timeout, connection_file=path)
+        self.proxy = start_kernel_proxy(
+            timeout=self.timeout,
+            connection_file=path,
+            env={"LEGACY_SHELL_RPC_NEW_SHELL": "1"},  # this kernel may replace its shell
+        )
         return self.proxy
 
     def fresh_shell(self, new_kernel: bool = False) -> Any:

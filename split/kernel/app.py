@@ -261,6 +261,7 @@ def _serve_rpc(core: Any, channels: Any, info: ConnectionInfo, lazy: Any, path: 
         log.warning("the shell proxy's RPC channel is not available: %s", e)
         return
     host = KernelShellHost(lazy.get, path, _register_kernel_magics)  # captures the process now
+    allow_new_shell = os.environ.get("LEGACY_SHELL_RPC_NEW_SHELL") == "1"  # test kernels only
     server: Any = None
 
     def serve() -> Any:
@@ -268,7 +269,13 @@ def _serve_rpc(core: Any, channels: Any, info: ConnectionInfo, lazy: Any, path: 
         if server is None:
             from ..rpc.server import RpcServer
 
-            server = RpcServer(endpoint, info.key_bytes, host, executing=core.executing)
+            server = RpcServer(
+                endpoint,
+                info.key_bytes,
+                host,
+                executing=core.executing,
+                allow_new_shell=allow_new_shell,
+            )
         return server
 
     channels.add_reader(endpoint.socket, lambda: serve().on_readable())

@@ -13,7 +13,6 @@ registry of the shell: no cell ever waits on a client that is gone.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
 from typing import Any, Protocol
 
 __all__ = [
@@ -127,7 +126,3 @@ def drop_callbacks(shell: Any, client_id: str) -> int:
                 del printers[key]
             dropped += len(stale)
     return dropped
-
-
-#: For type checkers: what a registered callable looks like from the kernel.
-Callback = Callable[..., Any]

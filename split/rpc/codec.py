@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import itertools
 import json
 import math
 import os
@@ -141,6 +142,11 @@ def _sign(key: bytes, payload: bytes) -> bytes:
     return hmac.digest(key, payload, "sha256").hex().encode("ascii")
 
 
+#: Unique per process (random) and per message (a counter): no system call per message.
+_NONCE_PREFIX = os.urandom(8).hex() + "-"
+_nonces = itertools.count()
+
+
 def encode_frames(message: dict[str, Any], key: bytes) -> list[bytes]:
     """``[signature, payload]`` for one RPC message (already JSON-ready).
 
@@ -148,7 +154,7 @@ def encode_frames(message: dict[str, Any], key: bytes) -> list[bytes]:
     the same content (``alive``, ``probe``, the same text printed twice) must
     not look like a replay of each other to the receiver.
     """
-    message["nonce"] = os.urandom(8).hex()
+    message["nonce"] = f"{_NONCE_PREFIX}{next(_nonces)}"
     try:
         payload = _ENCODE(message).encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: valid JSON only as an escape

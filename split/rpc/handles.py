@@ -51,7 +51,7 @@ class Handles:
                 return stub
             if tag == "$ref" and isinstance(body, dict):
                 entry = self._refs.get(body.get("id"))  # type: ignore[arg-type]
-                if entry is None:
+                if entry is None or entry[0] != client_id:  # another client's are not ours
                     raise MalformedMessage("a reference that was released or never existed")
                 return entry[1]
             if tag == "$type" and isinstance(body, str):

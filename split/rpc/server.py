@@ -63,7 +63,7 @@ from .handles import Handles
 from .streams import RpcStream
 from .surface import CALLS, MEMBERS
 
-__all__ = ["PROTOCOL", "RpcServer", "ShellHost"]
+__all__ = ["NEW_SHELL_VARIABLE", "PROTOCOL", "RpcServer", "ShellHost"]
 
 log = logging.getLogger("split.rpc")
 
@@ -76,6 +76,10 @@ class ShellHost(Protocol):
     @property
     def shell(self) -> Any: ...
     def new_shell(self, config: dict[str, Any], env: dict[str, str], cwd: str | None) -> None: ...
+
+
+#: Set to 1 in a kernel's environment to let clients replace its shell (``new_shell``).
+NEW_SHELL_VARIABLE = "LEGACY_SHELL_RPC_NEW_SHELL"
 
 
 class NeedHello(Exception):
@@ -97,6 +101,19 @@ class _Serving:
     ident: bytes
     request: Any
     client: str
+
+
+def _refusal(error: Exception) -> Exception:
+    """Mark an error the channel itself raises (not the shell): sent without a traceback."""
+    error._rpc_refusal = True  # type: ignore[attr-defined]
+    return error
+
+
+def _error_body(error: BaseException) -> dict[str, Any]:
+    body = exception_body(error)
+    if getattr(error, "_rpc_refusal", False):
+        body["traceback"] = ""  # the channel's own answer: no frames of ours to show
+    return body
 
 
 def _private(name: str) -> bool:
@@ -122,9 +139,12 @@ class RpcServer:
         *,
         callback_timeout: float = 120.0,
         executing: Callable[[], contextlib.AbstractContextManager[None]] | None = None,
+        allow_new_shell: bool = False,
     ) -> None:
         """``executing()`` marks the time a call runs code (the kernel core's interrupt state)."""
         self.host = host
+        #: Whether ``new_shell`` is served (the kernel reads it from its start-up environment).
+        self.allow_new_shell = allow_new_shell
         self._executing = executing or contextlib.nullcontext
         self.callback_timeout = callback_timeout
         self._key = key
@@ -213,7 +233,7 @@ class RpcServer:
         try:
             op(ident, message)
         except NeedHello as e:
-            self._reply_error(ident, message.get("id"), e)
+            self._reply_error(ident, message.get("id"), _refusal(e))
         except ProtocolError as e:  # a well-signed but malformed request
             self._bad.drop("rpc", e)
             if message.get("id") is not None:
@@ -281,9 +301,7 @@ class RpcServer:
         self._send(ident, {"op": "reply", "id": request, "ok": True, "value": value})
 
     def _reply_error(self, ident: bytes, request: Any, error: BaseException) -> None:
-        self._send(
-            ident, {"op": "reply", "id": request, "ok": False, "error": exception_body(error)}
-        )
+        self._send(ident, {"op": "reply", "id": request, "ok": False, "error": _error_body(error)})
 
     # -- calls -------------------------------------------------------------------------
 
@@ -313,7 +331,7 @@ class RpcServer:
         if call is None:  # CALLS holds no private or dunder name: those end here too
             kind = "a private name" if isinstance(name, str) and _private(name) else "unknown"
             log.warning("rpc: refused %r from client %s (%s)", name, client.id, kind)
-            raise AttributeError(f"{name!r} is not a member of the shell API")
+            raise _refusal(AttributeError(f"{name!r} is not a member of the shell API"))
         raw_args, raw_kwargs = spec.get("args", []), spec.get("kwargs", {})
         if not isinstance(raw_args, list) or not isinstance(raw_kwargs, dict):
             raise MalformedMessage("args must be a list and kwargs an object")
@@ -333,8 +351,8 @@ class RpcServer:
             return encode_value(value, self.handles.fallback(client_id, refs))
         except NotSerializable as e:
             member = _describe(name, args if isinstance(args, list) else [])
-            raise TypeError(
-                f"{member}: a {e.type_name} cannot be sent by value to the other process"
+            raise _refusal(
+                TypeError(f"{member}: a {e.type_name} cannot be sent by value from the kernel")
             ) from None
 
     def _run(self, ident: bytes, client: _Client, request: Any, spec: Any) -> dict[str, Any]:
@@ -345,7 +363,7 @@ class RpcServer:
         except ProtocolError:
             raise
         except (Exception, KeyboardInterrupt) as e:
-            return {"ok": False, "error": exception_body(e)}
+            return {"ok": False, "error": _error_body(e)}
         return {"ok": True, "value": encoded}
 
     def _call(self, ident: bytes, message: dict[str, Any]) -> None:
@@ -376,8 +394,26 @@ class RpcServer:
             self.handles.release(client_id, refs)
 
     def _new_shell(self, ident: bytes, message: dict[str, Any]) -> None:
-        """Replace the shell by a fresh one (test harnesses: a clean state between tests)."""
+        """Replace the shell by a fresh one (test harnesses: a clean state between tests).
+
+        Only a kernel started for that (``LEGACY_SHELL_RPC_NEW_SHELL=1`` in its
+        environment, as the pytest plugin's kernels are) does it: it is not part
+        of the shell API, and ends the shell other clients may be using.
+        """
         self._client_of(ident)
+        if not self.allow_new_shell:
+            log.warning("rpc: refused new_shell: this kernel was not started for tests")
+            self._reply_error(
+                ident,
+                message.get("id"),
+                _refusal(
+                    PermissionError(
+                        "new_shell is served only by kernels started with "
+                        f"{NEW_SHELL_VARIABLE}=1 (the test plugin's kernels)"
+                    )
+                ),
+            )
+            return
         config, env, cwd = message.get("config") or {}, message.get("env") or {}, message.get("cwd")
         if not isinstance(config, dict) or not isinstance(env, dict):
             raise MalformedMessage("new_shell takes a config object and an env object")

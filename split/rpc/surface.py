@@ -214,7 +214,6 @@ CALLS: dict[str, Call] = {
     "events.unregister": Call(
         lambda shell, event, function: shell.events.unregister(event, function)
     ),
-    "display_formatter.mimes": Call(lambda shell: list(shell.display_formatter.formatters)),
     "display_formatter.for_type": Call(_for_type, refs=True),
     "display_formatter.format": Call(_format, output=True),
     "config.getitem": Call(lambda shell, key: shell.config[key]),

@@ -31,39 +31,48 @@ class PortInUse(TransportError):
 
 
 class BadMessages:
-    """Counts dropped messages; warns at most once per ``interval`` seconds.
+    """Counts dropped messages and warns about each, up to ``burst`` per ``interval`` seconds.
 
-    A flood of forged frames must not become a flood of log lines: the first
-    drop is logged at once, later ones are summed into the next warning.
+    A few bad messages are each worth a line (what was wrong with each); a
+    flood of forged frames must not become a flood of log lines: past the
+    burst, drops are counted and the count is reported with the next warning.
     """
 
-    def __init__(self, interval: float = 10.0, logger: logging.Logger = log) -> None:
+    def __init__(
+        self, interval: float = 10.0, logger: logging.Logger = log, burst: int = 5
+    ) -> None:
         self.interval = interval
+        self.burst = burst
         self.count = 0
         self._log = logger
         self._lock = threading.Lock()
-        self._next_warning = 0.0
+        self._window_end = 0.0
+        self._in_window = 0
         self._unreported = 0
 
     def drop(self, channel: str, error: ProtocolError) -> None:
         with self._lock:
             self.count += 1
-            self._unreported += 1
             now = time.monotonic()
-            if now < self._next_warning:
+            if now >= self._window_end:
+                self._window_end, self._in_window = now + self.interval, 0
+            self._in_window += 1
+            if self._in_window > self.burst:
+                self._unreported += 1
                 return
-            n, self._unreported = self._unreported, 0
-            self._next_warning = now + self.interval
-        if n == 1:
-            self._log.warning("dropped a bad message on %s: %s", channel, error)
-        else:
+            suppressed, self._unreported = self._unreported, 0
+        if suppressed:
             self._log.warning(
-                "dropped %d bad messages (latest on %s: %s); warnings are limited to one per %gs",
-                n,
+                "dropped a bad message on %s: %s (and %d more not shown: at most %d "
+                "warnings per %gs)",
                 channel,
                 error,
+                suppressed,
+                self.burst,
                 self.interval,
             )
+        else:
+            self._log.warning("dropped a bad message on %s: %s", channel, error)
 
 
 class Verifier:

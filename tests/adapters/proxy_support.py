@@ -99,7 +99,11 @@ def start_kernel(root: Path, timeout: float = TIMEOUT) -> Kernel:
     with pytest.MonkeyPatch.context() as mp:  # where the manager writes the file and the log
         mp.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
         manager = KernelManager(
-            env={"LEGACY_SHELL_DIR": str(home), "JUPYTER_RUNTIME_DIR": str(runtime)}
+            env={
+                "LEGACY_SHELL_DIR": str(home),
+                "JUPYTER_RUNTIME_DIR": str(runtime),
+                "LEGACY_SHELL_RPC_NEW_SHELL": "1",  # fresh_shell() replaces its shell
+            }
         )
         manager.start()
     try:

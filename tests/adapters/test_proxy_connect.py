@@ -129,6 +129,20 @@ def test_a_second_connect_sees_the_first_ones_state(
     assert wait_gone(kernel_pid, TIMEOUT)  # the kernel never outlives its launcher
 
 
+def test_a_kernel_not_started_for_tests_refuses_to_replace_its_shell(
+    standalone_kernel: subprocess.Popen[bytes],
+) -> None:
+    read_line(standalone_kernel)
+    with adapters.connect("k.json") as shell:
+        shell.push({"kept": 1})
+        with pytest.raises(PermissionError, match="LEGACY_SHELL_RPC_NEW_SHELL=1") as error:
+            shell.client.new_shell({}, {}, os.getcwd())
+        assert "Traceback" not in str(error.value)  # the channel's own answer: a sentence
+        assert shell.user_ns["kept"] == 1  # the shell other clients use is untouched
+    standalone_kernel.terminate()
+    standalone_kernel.wait(TIMEOUT)
+
+
 def test_connect_to_a_missing_connection_file_fails_clearly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -143,6 +143,31 @@ def test_interrupting_the_kernel_stops_a_cell_a_proxy_runs(fresh_kernel: Kernel)
     assert proxy.run_cell("1 + 1").result == 2
 
 
+def test_ctrl_c_while_a_call_waits_stops_the_cell_in_the_kernel(fresh_kernel: Kernel) -> None:
+    """As in-process: Ctrl-C stops the running cell, and run_cell returns its KeyboardInterrupt."""
+    proxy = fresh_kernel.proxy
+    running = _started_event(proxy)  # the magic's callback runs on this (the main) thread
+    # a run started in the background inherits SIGINT ignored: Ctrl-C behaves as in a terminal
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def ctrl_c_once_running() -> None:
+        if running.wait(TIMEOUT):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=ctrl_c_once_running)
+    presser.start()
+    started = time.monotonic()
+    try:
+        result = proxy.run_cell(LONG_CELL + "\nfinished = True")
+    finally:
+        presser.join(TIMEOUT)
+        signal.signal(signal.SIGINT, saved)
+    assert time.monotonic() - started < 10  # not the cell's 30 s
+    assert isinstance(result.error_in_exec, KeyboardInterrupt)
+    assert "finished" not in proxy.user_ns
+    assert proxy.run_cell("1 + 1").result == 2  # and the kernel goes on
+
+
 # -- a hostile peer ----------------------------------------------------------------------------
 
 

@@ -141,3 +141,23 @@ def test_a_bogus_mode_is_a_usage_error(
     assert "bogus" in errors
     assert "inprocess" in errors and "two-process" in errors and "both" in errors
     assert "passed" not in result.stdout.str()  # nothing ran
+
+
+def test_an_inprocess_only_marker_without_a_reason_is_a_collection_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LEGACY_SHELL_MODE", raising=False)
+    pytester.makepyfile(
+        test_unexplained="""
+import pytest
+
+@pytest.mark.inprocess_only
+def test_it(shell):
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.INTERRUPTED  # collection errors stop the run
+    output = result.stdout.str()
+    assert "inprocess_only needs a reason" in output
+    assert "Traceback (most recent call last)" not in output and "_pytest/" not in output

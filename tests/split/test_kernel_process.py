@@ -169,7 +169,7 @@ def test_a_flood_of_bad_messages_logs_a_few_lines(kernel: KernelProcess) -> None
         kernel.client.send_raw("shell", [b"<IDS|MSG>", b"bad", b"{}", b"{}", b"{}", b"%d" % i])
     assert kernel.request("shell", "kernel_info_request").content["status"] == "ok"
     lines = [line for line in kernel.stderr.read_text().splitlines() if "bad message" in line]
-    assert 1 <= len(lines) <= 3
+    assert 1 <= len(lines) <= 5  # each of the first few, then a count (BadMessages.burst)
 
 
 def test_a_taken_port_is_a_clear_error_not_a_loop(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from datetime import datetime
 
 import pytest
@@ -162,3 +163,24 @@ def test_header_dates_are_iso_8601_with_timezone_and_version_is_5_3() -> None:
     assert date.tzinfo is not None and date.utcoffset() is not None
     assert header["version"] == PROTOCOL_VERSION == "5.3"
     assert header["msg_id"] != new_header("status", "s1")["msg_id"]
+
+
+def test_bad_messages_are_each_warned_about_until_a_flood_is_summed_up(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from split.transport import BadMessages
+
+    bad = BadMessages(interval=3600.0, logger=logging.getLogger("test.bad"), burst=3)
+    with caplog.at_level(logging.WARNING, logger="test.bad"):
+        for n in range(6):
+            bad.drop("rpc", MalformedMessage(f"bad {n}"))
+    assert bad.count == 6
+    assert [r.getMessage() for r in caplog.records] == [
+        "dropped a bad message on rpc: bad 0",
+        "dropped a bad message on rpc: bad 1",
+        "dropped a bad message on rpc: bad 2",
+    ]
+    bad._window_end = 0.0  # the next interval: the held-back count is reported
+    with caplog.at_level(logging.WARNING, logger="test.bad"):
+        bad.drop("rpc", MalformedMessage("bad 6"))
+    assert "bad 6 (and 3 more not shown" in caplog.records[-1].getMessage()
