@@ -223,3 +223,42 @@ def test_a_kernel_killed_while_at_the_prompt_is_reported_at_once(spawn: Spawn) -
     child.send("\x15")  # Ctrl-U: drop it
     child.send("print(6*7)\r")
     child.expect(LINE + r"42\r\n", timeout=2)
+
+
+def test_the_interactive_frontend_builds_no_shell_of_its_own(tmp_path: Path) -> None:
+    """A whole terminal session (a cell, ``x?``, completion) runs with no shell in the frontend."""
+    probe = (
+        "import sys\n"
+        "from split.launcher import main\n"
+        "status = main(['--two-process', '--no-banner'])\n"
+        "print('frontend modules:', 'legacy_shell.shell' in sys.modules, 'adapters' in sys.modules)\n"
+        "sys.exit(status)\n"
+    )
+    runtime = tmp_path / "runtime"
+    child = spawn_terminal(
+        sys.executable,
+        ["-c", probe],
+        cwd=tmp_path,
+        env={"LEGACY_SHELL_DIR": str(tmp_path / "home"), "JUPYTER_RUNTIME_DIR": str(runtime)},
+    )
+    try:
+        child.expect(screen("In [1]: "))
+        run(child, "xyz_value = 41 + 1")
+        child.expect(screen("In [2]: "))
+        run(child, "xyz_value?", "Type:")
+        child.expect(screen("In [3]: "))
+        child.send("xyz_v\t")  # completed from the kernel's namespace
+        child.expect(screen("xyz_value"))
+        run(child, "")
+        child.expect(screen("In [4]: "))
+        run(child, "exit")
+        child.expect(r"frontend modules: (\w+) (\w+)")
+        assert child.match.group(1) == "False"  # the shell lives in the kernel only
+        assert child.match.group(2) == "False"  # and the frontend needs no proxy either
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    left = [pid for pid in kernel_pids(runtime) if not wait_gone(pid, 5.0)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"kernels left behind: {left}"
