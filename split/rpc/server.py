@@ -1,8 +1,9 @@
 """The kernel's RPC channel: ``ShellAPI`` calls from proxies, served on the main thread.
 
-One ROUTER socket on its own port, announced in ``kernel_info_reply`` (so a
-client finds it for any kernel of ours, whoever launched it). The kernel's main
-thread owns the socket: the kernel core's wait for shell requests also waits on
+One ROUTER socket on its own port (:mod:`.endpoint`, bound when the kernel
+starts and announced in ``kernel_info_reply``, so a client finds it for any
+kernel of ours, whoever launched it; this server is built when the first
+message arrives). The kernel's main thread owns the socket: the kernel core's wait for shell requests also waits on
 it (``ZmqKernelChannels.add_reader``) and calls :meth:`RpcServer.on_readable`,
 so a call costs no thread hop and runs where the shell lives. Heartbeat and
 control have their own threads and are never blocked by it.
