@@ -247,9 +247,9 @@ def test_the_interactive_frontend_builds_no_shell_of_its_own(tmp_path: Path) -> 
         child.expect(screen("In [2]: "))
         run(child, "xyz_value?", "Type:")
         child.expect(screen("In [3]: "))
-        child.send("xyz_v\t")  # completed from the kernel's namespace
-        child.expect(screen("xyz_value"))
-        run(child, "")
+        child.send("xyz_v\t")  # completed from the kernel's namespace...
+        child.expect(screen("alue"))  # (the rest of the name is drawn after what was typed)
+        run(child, "", "Out[3]: 42")  # ...or this would be a NameError
         child.expect(screen("In [4]: "))
         run(child, "exit")
         child.expect(r"frontend modules: (\w+) (\w+)")
