@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import zmq
 
@@ -96,14 +96,15 @@ class RpcClient:
             self._sockets.append(sock)
         return sock
 
-    def _socket(self) -> zmq.Socket[Any]:
+    def _socket(self, timeout: float | None = None) -> zmq.Socket[Any]:
+        """This thread's socket; a new one says hello first (within the call's ``timeout``)."""
         sock = getattr(self._local, "socket", None)
         if sock is None:
             if self._closed:
                 raise KernelDied("the proxy is closed")
             sock = self._new_socket(str(next(self._names)))
             self._local.socket = sock
-            self.hello = self._exchange(sock, self._hello_message(), "hello")
+            self.hello = self._exchange(sock, self._hello_message(), "hello", timeout)
             if self.hello.get("protocol") != PROTOCOL:
                 raise ProxyError(
                     f"the kernel speaks version {self.hello.get('protocol')} of the shell RPC "
@@ -162,7 +163,7 @@ class RpcClient:
         timeout: float | None = None,
     ) -> Any:
         """Call ``name`` (already-encoded ``args``/``kwargs``); the decoded result."""
-        sock = self._socket()
+        sock = self._socket(timeout)
         message: dict[str, Any] = {"op": "call", "name": name, "args": args, "kwargs": kwargs or {}}
         if oneway:
             message["oneway"] = True
@@ -173,7 +174,9 @@ class RpcClient:
 
     def batch(self, calls: list[dict[str, Any]], timeout: float | None = None) -> list[Any]:
         """Many calls in one round trip; a list of ``{"ok", "value"|"error"}`` bodies."""
-        reply = self._exchange(self._socket(), {"op": "batch", "calls": calls}, "a batch", timeout)
+        reply = self._exchange(
+            self._socket(timeout), {"op": "batch", "calls": calls}, "a batch", timeout
+        )
         return list(reply)
 
     def new_shell(self, config: dict[str, Any], env: dict[str, str], cwd: str) -> None:
@@ -182,14 +185,14 @@ class RpcClient:
         self._exchange(self._socket(), message, "new_shell")
 
     def ping(self, timeout: float | None = None) -> None:
-        self._exchange(self._socket(), {"op": "ping"}, "ping", timeout)
+        self._exchange(self._socket(timeout), {"op": "ping"}, "ping", timeout)
 
     def _release(self, ref_id: int) -> None:
         """A reference handle was collected: tell the kernel with the next call (any thread)."""
         self._released.append(ref_id)
 
     def _send(self, sock: zmq.Socket[Any], message: dict[str, Any]) -> None:
-        if self._released and message.get("op") != "release":
+        if self._released and message.get("op") not in ("release", "hello"):  # a known socket
             refs = []
             while self._released:  # popleft is atomic: a finalizer may append meanwhile
                 refs.append(self._released.popleft())
@@ -215,6 +218,7 @@ class RpcClient:
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         ctrl_c = _CtrlC(self.interrupt)
+        answered = False
         try:
             while True:
                 if ctrl_c.pressed:
@@ -242,6 +246,7 @@ class RpcClient:
                     continue
                 op = incoming["op"]
                 if op == "reply" and incoming.get("id") == request:
+                    answered = True
                     break
                 ctrl_c.arm()  # output or a callback: the call runs code
                 if op == "stream":
@@ -250,6 +255,8 @@ class RpcClient:
                     self._run_callback(sock, incoming)
         finally:
             ctrl_c.disarm()
+            if not answered:
+                self._retire(sock)
         if incoming.get("ok"):
             return incoming.get("value")
         error = incoming.get("error") or {}
@@ -258,6 +265,22 @@ class RpcClient:
             self._exchange(sock, self._hello_message(events=sock is self._events_socket), "hello")
             return self._exchange(sock, message, what, timeout)
         raise self.codec.decode({"$exc": error})
+
+    def _retire(self, sock: zmq.Socket[Any]) -> None:
+        """A call stopped waiting (Ctrl-C twice, a timeout, a dead kernel): drop its socket.
+
+        Whatever the kernel still sends for that call (output, a callback it
+        waits on) must not reach this thread's next call; closing the socket
+        also tells the kernel, whose wait for a callback then ends at once. The
+        thread's next call gets a new socket (and says hello).
+        """
+        if sock is self._events_socket or getattr(self._local, "socket", None) is not sock:
+            return
+        self._local.socket = None
+        with self._lock:
+            if sock in self._sockets:
+                self._sockets.remove(sock)
+        sock.close(linger=0)
 
     def _recv(self, sock: zmq.Socket[Any]) -> dict[str, Any] | None:
         return self._decode(sock.recv_multipart())
@@ -321,47 +344,66 @@ class _CtrlC:
     as it would in-process. The SIGINT handler is swapped in (``arm``) only once
     the call takes its time (a wait slice passed, output or a callback came):
     swapping costs ~9 µs, more than a quick call's own work. Before that, a
-    Ctrl-C in the wait raises ``KeyboardInterrupt`` from the receive, which
-    consumed nothing, and is handled the same way. Only Python's default
-    handler is replaced: a program's own is left alone.
+    Ctrl-C in the wait raises ``KeyboardInterrupt`` from the receive and is
+    handled the same way. Calls made from a callback while another call waits
+    nest: one handler serves them all and flags the innermost, whose kernel
+    code is the one running. Only Python's default handler is replaced: a
+    program's own is left alone.
     """
+
+    _active: ClassVar[list[_CtrlC]] = []  # armed calls of the main thread, innermost last
+    _saved: ClassVar[Any] = None
 
     def __init__(self, interrupt: Callable[[], None] | None) -> None:
         self._interrupt = interrupt
         self.pressed = False
         self._sent = False
-        self._saved: Any = None
         self._armed = False
 
     def can_interrupt(self) -> bool:
         return (
             self._interrupt is not None
             and not self._sent
-            and not self.pressed
             and threading.current_thread() is threading.main_thread()
         )
 
     def arm(self) -> None:
         if self._armed or not self.can_interrupt():
             return
+        active = _CtrlC._active
+        if not active:
+            if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+                return  # a program's own handler: left alone
+            _CtrlC._saved = signal.signal(signal.SIGINT, _CtrlC._on_sigint)
         self._armed = True
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            self._saved = signal.signal(signal.SIGINT, self._on_sigint)
+        active.append(self)
 
     def disarm(self) -> None:
-        if self._saved is not None:
-            signal.signal(signal.SIGINT, self._saved)
-            self._saved = None
+        if not self._armed:
+            return
+        self._armed = False
+        active = _CtrlC._active
+        if self in active:
+            active.remove(self)
+        if not active and _CtrlC._saved is not None:
+            signal.signal(signal.SIGINT, _CtrlC._saved)
+            _CtrlC._saved = None
 
-    def _on_sigint(self, signum: int, frame: Any) -> None:
-        if self.pressed:
+    @staticmethod
+    def _on_sigint(signum: int, frame: Any) -> None:
+        innermost = _CtrlC._active[-1] if _CtrlC._active else None
+        if innermost is None or innermost.pressed:
             raise KeyboardInterrupt
-        self.pressed = True  # acted on by the waiting loop, not in the signal handler
+        innermost.pressed = True  # acted on by its waiting loop, not in the signal handler
 
     def interrupt_kernel(self) -> None:
-        if not self._sent and self._interrupt is not None:
-            self._sent = True
+        if self._sent or self._interrupt is None:
+            return
+        self._sent = True
+        try:
             self._interrupt()
+        except Exception as e:  # a kernel that just ended: the wait reports that
+            log.debug("could not interrupt the kernel: %s", e)
 
 
 def _write(message: dict[str, Any]) -> None:

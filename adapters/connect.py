@@ -98,11 +98,11 @@ def connect_info(
 
     try:
         client.start()
+        return ShellProxy(client, on_close=close)  # checks the member table
     except BaseException:
         client.close()
         close()
         raise
-    return ShellProxy(client, on_close=close)
 
 
 def _interrupt_request(info: ConnectionInfo) -> None:

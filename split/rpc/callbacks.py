@@ -37,6 +37,8 @@ class CallbackGone(CallbackError):
 
 
 _as_builtin: dict[type[BaseException], type[BaseException]] = {}
+#: Raised in the kernel, these would end it (or a generator), not the call: a CallbackError.
+_NOT_HERE = (SystemExit, GeneratorExit)
 
 
 def callback_exception(name: str, error: dict[str, Any]) -> BaseException:
@@ -44,9 +46,9 @@ def callback_exception(name: str, error: dict[str, Any]) -> BaseException:
 
     A builtin exception keeps its class (``except ValueError`` in the kernel
     works, and the caller of the proxy gets a ``ValueError`` back), as a
-    subclass that is also a ``CallbackError`` (``KeyboardInterrupt`` and
-    ``SystemExit`` as themselves); anything else is a ``CallbackError``. The
-    message carries the client's traceback.
+    subclass that is also a ``CallbackError`` (``KeyboardInterrupt`` as
+    itself); anything else, ``SystemExit`` and ``GeneratorExit`` included, is a
+    ``CallbackError``. The message carries the client's traceback.
     """
     type_name, module = str(error.get("type", "Exception")), error.get("module")
     text = (
@@ -54,7 +56,7 @@ def callback_exception(name: str, error: dict[str, Any]) -> BaseException:
         f"{error.get('traceback', '')}"
     )
     found = getattr(builtins, type_name, None) if module == "builtins" else None
-    if not (isinstance(found, type) and issubclass(found, BaseException)):
+    if not (isinstance(found, type) and issubclass(found, BaseException)) or found in _NOT_HERE:
         return CallbackError(text)
     sub = _as_builtin.get(found)
     if sub is None:
@@ -63,7 +65,10 @@ def callback_exception(name: str, error: dict[str, Any]) -> BaseException:
         bases = (CallbackError, found) if issubclass(found, Exception) else (found,)
         sub = type(type_name, bases, {"__module__": "builtins"})
         _as_builtin[found] = sub
-    return sub(text)
+    try:
+        return sub(text)
+    except Exception:  # a builtin whose constructor needs more (UnicodeDecodeError, ...)
+        return CallbackError(text)
 
 
 class _Caller(Protocol):

@@ -239,6 +239,10 @@ class RpcServer:
             self._bad.drop("rpc", e)
             if message.get("id") is not None:
                 self._reply_error(ident, message["id"], ValueError(str(e)))
+        except KeyboardInterrupt:
+            raise  # an interrupt: the kernel core's to handle
+        except BaseException:  # nothing a client sends may end the kernel's loop
+            log.exception("rpc: serving %r failed", message.get("op"))
 
     # -- clients -----------------------------------------------------------------------
 
@@ -363,7 +367,7 @@ class RpcServer:
             encoded = self._encode_result(client.id, spec["name"], spec.get("args"), value, refs)
         except ProtocolError:
             raise
-        except (Exception, KeyboardInterrupt) as e:
+        except BaseException as e:  # SystemExit from a magic too: the caller gets it, not the loop
             return {"ok": False, "error": _error_body(e)}
         return {"ok": True, "value": encoded}
 
@@ -462,24 +466,34 @@ class RpcServer:
                 "kwargs": encode_value(kwargs, fallback),
             },
         )
-        reply = self._wait_callback(request, client, name)
+        reply = self._wait_callback(request, client, name, target)
         if reply.get("ok"):
             return decode_value(reply.get("value"), self.handles.resolver(client.id))
         raise callback_exception(name, reply.get("error") or {})
 
-    def _wait_callback(self, request: int, client: _Client, name: str) -> dict[str, Any]:
-        """Serve the socket until the answer; a slow answer makes us look for the client."""
+    def _wait_callback(
+        self, request: int, client: _Client, name: str, target: bytes
+    ) -> dict[str, Any]:
+        """Serve the socket until the answer; a slow answer makes us look for the client.
+
+        Every 100 ms without the answer, the socket it was sent to is probed: a
+        caller that stopped waiting (Ctrl-C twice, a timeout) closes its socket,
+        and the cell goes on at once instead of waiting out the timeout.
+        """
         deadline = time.monotonic() + self.callback_timeout
-        while request not in self._callback_replies:
-            if client.gone:
-                raise CallbackGone(f"{name}: its client disconnected before answering")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise CallbackError(
-                    f"{name}: its client did not answer within {self.callback_timeout:g} s"
-                )
-            if self.socket.poll(int(min(remaining, 0.1) * 1000) + 1):
-                self.on_readable()
-            elif client.events_ident is not None and not self._probe(client.events_ident):
-                self._drop_client(client.id)  # 100 ms without an answer: is it still there?
-        return self._callback_replies.pop(request)
+        try:
+            while request not in self._callback_replies:
+                if client.gone:
+                    raise CallbackGone(f"{name}: its client disconnected before answering")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise CallbackError(
+                        f"{name}: its client did not answer within {self.callback_timeout:g} s"
+                    )
+                if self.socket.poll(int(min(remaining, 0.1) * 1000) + 1):
+                    self.on_readable()
+                elif not self._probe(target):
+                    raise CallbackGone(f"{name}: the caller stopped waiting for it")
+            return self._callback_replies.pop(request)
+        finally:
+            self._callback_replies.pop(request, None)

@@ -24,6 +24,7 @@ from proxy_support import TIMEOUT, Kernel, wait_gone
 
 from adapters import CallTimeout, KernelDied, ShellProxy
 from adapters.connect import connect_info, rpc_endpoint, start_kernel_proxy
+from split.client import KernelClient
 from split.rpc.codec import decode_frames, encode_frames
 
 # -- a dead kernel ---------------------------------------------------------------------------
@@ -296,4 +297,73 @@ def test_a_signed_call_outside_the_api_is_refused_and_logged(
         proxy.client.call(name, [])
     assert "not a member of the shell API" in str(caught.value)
     assert f"rpc: refused {name!r}" in kernel.log()
+    assert proxy.run_cell("1 + 1").result == 2
+
+
+def test_a_client_function_raising_system_exit_does_not_end_the_kernel(
+    fresh_kernel: Kernel,
+) -> None:
+    proxy = fresh_kernel.proxy
+
+    def leave(line: str) -> None:
+        raise SystemExit(3)
+
+    proxy.register_magic_function(leave, "line", "leave")
+    with pytest.raises(Exception, match="SystemExit") as caught:
+        proxy.run_line_magic("leave", "")
+    assert not isinstance(caught.value, KernelDied)
+    assert proxy.run_cell("6 * 7").result == 42  # the kernel is still there
+    assert fresh_kernel.manager.is_alive()
+
+
+def test_a_call_that_stopped_waiting_leaves_no_callback_behind(fresh_kernel: Kernel) -> None:
+    """A timed-out call's socket is dropped: the kernel's wait for its callback ends at once,
+    and the callback never runs inside a later call."""
+    short = connect_info(fresh_kernel.info, timeout=0.3, died=fresh_kernel.manager.died)
+    calls: list[str] = []
+    try:
+        short.register_magic_function(lambda line: calls.append(line), "line", "late")
+        with pytest.raises(CallTimeout):
+            short.run_cell("import time\ntime.sleep(0.6)\n%late from the abandoned call")
+        client = KernelClient(fresh_kernel.info)
+        client.start_channels()
+        try:  # the kernel is free again well before the 120 s callback timeout
+            reply = client.request("kernel_info_request", timeout=5.0)
+        finally:
+            client.stop_channels()
+        assert reply.content["status"] == "ok"
+        assert short.run_cell("1 + 1", store_history=False).result == 2
+        assert calls == []  # the abandoned call's callback did not run in this one
+    finally:
+        short.close()
+
+
+def test_ctrl_c_in_a_call_made_from_a_callback_interrupts_that_call(
+    fresh_kernel: Kernel,
+) -> None:
+    proxy = fresh_kernel.proxy
+    running = _started_event(proxy)
+
+    def inner(line: str) -> bool:  # a magic of ours that runs a long cell in the kernel
+        result = proxy.run_cell(LONG_CELL + "\nfinished = True")
+        return isinstance(result.error_in_exec, KeyboardInterrupt)
+
+    proxy.register_magic_function(inner, "line", "inner")
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def ctrl_c_once_running() -> None:
+        if running.wait(TIMEOUT):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=ctrl_c_once_running)
+    presser.start()
+    started = time.monotonic()
+    try:
+        interrupted = proxy.run_line_magic("inner", "")
+    finally:
+        presser.join(TIMEOUT)
+        signal.signal(signal.SIGINT, saved)
+    assert interrupted is True  # the innermost call's cell got the KeyboardInterrupt
+    assert time.monotonic() - started < 10
+    assert signal.getsignal(signal.SIGINT) is saved
     assert proxy.run_cell("1 + 1").result == 2

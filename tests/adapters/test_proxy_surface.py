@@ -13,6 +13,7 @@ import gc
 import inspect
 import math
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -475,5 +476,28 @@ def test_a_dropped_remote_ref_lets_the_kernel_free_its_object(proxy: ShellProxy)
     del ref
     gc.collect()
     proxy.push({})  # the release travels with the next message
+    proxy.run_cell("freed = alive() is None")
+    assert proxy.user_ns["freed"] is True
+
+
+def test_references_dropped_before_a_new_threads_first_call_are_released_too(
+    proxy: ShellProxy,
+) -> None:
+    proxy.run_cell(
+        "import weakref\n"
+        "class Thing: pass\n"
+        "def make():\n"
+        "    global alive\n"
+        "    thing = Thing()\n"
+        "    alive = weakref.ref(thing)\n"
+        "    return thing"
+    )
+    ref = proxy.run_cell("make();").result
+    assert isinstance(ref, RemoteRef)
+    del ref
+    gc.collect()
+    worker = threading.Thread(target=proxy.push, args=({},))  # a new socket: hello, then push
+    worker.start()
+    worker.join(30)
     proxy.run_cell("freed = alive() is None")
     assert proxy.user_ns["freed"] is True
