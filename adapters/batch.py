@@ -21,9 +21,6 @@ from .client import RpcClient
 
 __all__ = ["Batch", "OneWay"]
 
-#: Method members whose arguments may include functions (they become callbacks).
-_TAKES_FUNCTIONS = frozenset({"register_magic_function", "events.register", "events.unregister"})
-
 
 def _check(name: str) -> None:
     if name.startswith("_") or name not in CALLS:
@@ -61,9 +58,7 @@ class Batch:
         self.user_global_ns = _BatchNamespace(self, "user_global_ns")
 
     def _add(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Future[Any]:
-        encoded_args, encoded_kwargs = self._client.codec.encode(
-            [list(args), kwargs], member=name, callables=name in _TAKES_FUNCTIONS
-        )
+        encoded_args, encoded_kwargs = self._client.codec.encode_call(name, args, kwargs)
         self._calls.append({"name": name, "args": encoded_args, "kwargs": encoded_kwargs})
         future: Future[Any] = Future()
         self._futures.append(future)
@@ -113,12 +108,10 @@ class OneWay:
 
     def __getattr__(self, name: str) -> Any:
         _check(name)
-        codec = self._client.codec
-        callables = name in _TAKES_FUNCTIONS
+        client = self._client
 
         def send(*args: Any, **kwargs: Any) -> None:
-            encoded = codec.encode(list(args), member=name, callables=callables)
-            encoded_kw = codec.encode(kwargs, member=name, callables=callables)
-            self._client.call(name, encoded, encoded_kw, oneway=True)
+            encoded_args, encoded_kwargs = client.codec.encode_call(name, args, kwargs)
+            client.call(name, encoded_args, encoded_kwargs, oneway=True)
 
         return send

@@ -190,14 +190,14 @@ def _inprocess_shell() -> Any:
     shell = get_ipython()
     if shell is not None:
         return shell
-    from legacy_shell.config import ShellConfig
+    import warnings
+
+    from legacy_shell.config import load_user_config
     from legacy_shell.paths import ShellPaths
     from legacy_shell.shell import InteractiveShell
 
     paths = ShellPaths.from_env()
-    config = ShellConfig()
-    if paths.config_file.exists():
-        config.load_file(paths.config_file)
+    config = load_user_config(paths.config_file, lambda e: warnings.warn(e, stacklevel=3))
     shell = InteractiveShell(config=config, paths=paths)
     set_current(shell)
     return shell

@@ -43,19 +43,13 @@ class _Member:
         self._client = client
         self._prefix = prefix
 
-    def _call(self, op: str, *args: Any, callables: bool = False, types: bool = False) -> Any:
-        name = f"{self._prefix}.{op}"
-        encoded = self._client.codec.encode(
-            list(args), member=_member_name(name, args), callables=callables, types=types
-        )
-        return self._client.call(name, encoded)
+    def _call(self, op: str, *args: Any) -> Any:
+        return _call(self._client, f"{self._prefix}.{op}", args, {})
 
 
-def _member_name(name: str, args: Sequence[Any]) -> str:
-    base, _, op = name.rpartition(".")
-    if op in ("getitem", "setitem", "get", "pop") and args:
-        return f"{base}[{args[0]!r}]"
-    return name
+def _call(client: RpcClient, name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    encoded_args, encoded_kwargs = client.codec.encode_call(name, args, kwargs)
+    return client.call(name, encoded_args, encoded_kwargs)
 
 
 class RemoteNamespace(_Member, MutableMapping[str, Any]):
@@ -116,10 +110,10 @@ class RemoteEvents(_Member):
     def register(self, event: str, function: Callable[..., Any]) -> None:
         if not callable(function):
             raise TypeError(f"Need a callable, got {function!r}")
-        self._call("register", event, function, callables=True)
+        self._call("register", event, function)
 
     def unregister(self, event: str, function: Callable[..., Any]) -> None:
-        self._call("unregister", event, function, callables=True)
+        self._call("unregister", event, function)
 
 
 class RemoteFormatter:
@@ -131,13 +125,7 @@ class RemoteFormatter:
 
     def for_type(self, typ: Any, func: Callable[..., Any] | None = None) -> Any:
         """``typ`` is a class or ``"module.Name"``; returns the function registered before."""
-        args = self._client.codec.encode(
-            [self.format_type, typ, func],
-            member=f"display_formatter.formatters[{self.format_type!r}].for_type",
-            callables=True,
-            types=True,
-        )
-        return self._client.call("display_formatter.for_type", args)
+        return _call(self._client, "display_formatter.for_type", (self.format_type, typ, func), {})
 
     def for_type_by_name(
         self, type_module: str, type_name: str, func: Callable[..., Any] | None = None
@@ -178,10 +166,6 @@ class RemoteConfig(_Member):
 class RemoteList(_Member):
     """A list of the shell's (``ast_transformers``, ``input_transformers_post``)."""
 
-    def __init__(self, client: RpcClient, prefix: str, *, callables: bool) -> None:
-        super().__init__(client, prefix)
-        self._callables = callables
-
     def __len__(self) -> int:
         return int(self._call("len"))
 
@@ -192,13 +176,13 @@ class RemoteList(_Member):
         return list(self._call("list"))[index]
 
     def __contains__(self, item: object) -> bool:
-        return bool(self._call("contains", item, callables=self._callables))
+        return bool(self._call("contains", item))
 
     def append(self, item: Any) -> None:
-        self._call("append", item, callables=self._callables)
+        self._call("append", item)
 
     def remove(self, item: Any) -> None:
-        self._call("remove", item, callables=self._callables)
+        self._call("remove", item)
 
     def clear(self) -> None:
         self._call("clear")
@@ -221,10 +205,8 @@ class ShellProxy:
         self.user_ns: MutableMapping[str, Any] = RemoteNamespace(client, "user_ns")
         self.user_global_ns: MutableMapping[str, Any] = RemoteNamespace(client, "user_global_ns")
         self.events = RemoteEvents(client, "events")
-        self.ast_transformers: Any = RemoteList(client, "ast_transformers", callables=False)
-        self.input_transformers_post: Any = RemoteList(
-            client, "input_transformers_post", callables=True
-        )
+        self.ast_transformers: Any = RemoteList(client, "ast_transformers")
+        self.input_transformers_post: Any = RemoteList(client, "input_transformers_post")
         self._display_formatter = RemoteDisplayFormatter(client, hello.get("mimes", []))
         self._config = RemoteConfig(client, "config")
         self._built = True
@@ -246,11 +228,8 @@ class ShellProxy:
             "only its members reach a shell in another process"
         )
 
-    def _call(self, name: str, *args: Any, callables: bool = False, **kwargs: Any) -> Any:
-        client = self._client
-        encoded = client.codec.encode(list(args), member=name, callables=callables)
-        encoded_kw = client.codec.encode(kwargs, member=name, callables=callables)
-        return client.call(name, encoded, encoded_kw)
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return _call(self._client, name, args, kwargs)
 
     @property
     def client(self) -> RpcClient:
@@ -335,7 +314,7 @@ class ShellProxy:
         self, func: Callable[..., Any], magic_kind: str = "line", magic_name: str | None = None
     ) -> None:
         name = magic_name or getattr(func, "__name__", None)
-        self._call("register_magic_function", func, magic_kind, name, callables=True)
+        self._call("register_magic_function", func, magic_kind, name)
 
     def push(self, variables: Any, interactive: bool = True) -> None:
         if isinstance(variables, str | list | tuple):  # names in the caller's frame, read here

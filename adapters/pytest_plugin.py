@@ -26,10 +26,8 @@ coverage's ``patch = ["subprocess"]`` starts them measured and
 
 from __future__ import annotations
 
-import builtins
+import contextlib
 import os
-import signal
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -167,7 +165,8 @@ class _ModeCounter:
 def shell(request: pytest.FixtureRequest, shell_mode: str) -> Iterator[Any]:
     """A shell in the state of a fresh one: real in-process, a proxy in two-process mode."""
     if shell_mode == "inprocess":
-        yield from inprocess_shell()
+        with inprocess_shell() as sh:
+            yield sh
         return
     reason = _inprocess_reason(request.node)
     if reason is not None:
@@ -179,24 +178,23 @@ def shell(request: pytest.FixtureRequest, shell_mode: str) -> Iterator[Any]:
         kernel.close()  # what the test changed goes with its kernel
 
 
+@contextlib.contextmanager
 def inprocess_shell() -> Iterator[Any]:
     """A new ``InteractiveShell`` in this process, current while in use; then the process is
-    put back as it was (builtins, display and except hooks, signal handlers, cwd, argv, path).
+    put back as it was (builtins, display and except hooks, signal handlers, environment, cwd,
+    argv, path: ``split.kernel.host.ProcessState``, what a kernel's new shell gets too).
 
-    A generator for fixtures: tests that need the shell *object* (a kernel's interpreter over
-    it, say) rather than the shell API use it as ``yield from inprocess_shell()``.
+    Tests that need the shell *object* (a kernel's interpreter over it, say) rather than
+    the shell API use it directly: ``with inprocess_shell() as shell: ...``.
     """
     from legacy_shell._current import use_shell
     from legacy_shell.config import ShellConfig
     from legacy_shell.output import TerminalSink
     from legacy_shell.paths import ShellPaths
     from legacy_shell.shell import InteractiveShell
+    from split.kernel.host import ProcessState
 
-    saved_builtins = dict(builtins.__dict__)
-    saved_hooks = (sys.displayhook, sys.excepthook)
-    saved_signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    saved_cwd = os.getcwd()
-    saved_argv, saved_path = list(sys.argv), list(sys.path)
+    state = ProcessState(signals=True)
     sh = InteractiveShell(
         config=ShellConfig(TEST_CONFIG), paths=ShellPaths.from_env(), output=TerminalSink()
     )
@@ -204,17 +202,11 @@ def inprocess_shell() -> Iterator[Any]:
         with use_shell(sh):
             yield sh
     finally:
-        sh.atexit_operations()
-        sh.history_manager.close()
-        os.chdir(saved_cwd)
-        sys.argv[:], sys.path[:] = saved_argv, saved_path
-        for s, handler in saved_signals.items():
-            if handler is not None:
-                signal.signal(s, handler)
-        sys.displayhook, sys.excepthook = saved_hooks
-        for key in set(builtins.__dict__) - set(saved_builtins):
-            del builtins.__dict__[key]
-        builtins.__dict__.update(saved_builtins)
+        try:
+            sh.atexit_operations()
+            sh.history_manager.close()
+        finally:
+            state.restore()
 
 
 class KernelSession:

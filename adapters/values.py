@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from legacy_shell.api import ExecutionInfo, ExecutionResult
 from split.rpc.callbacks import MAGIC_FLAGS
 from split.rpc.codec import NotSerializable, decode_value, encode_value
+from split.rpc.surface import TAKES_FUNCTIONS, TAKES_TYPES, describe
 
 from .errors import remote_exception
 
@@ -72,6 +73,18 @@ class ValueCodec:
     def __init__(self, callbacks: Callbacks, release: Callable[[int], None]) -> None:
         self.callbacks = callbacks
         self._release = release
+
+    def encode_call(
+        self, name: str, args: Sequence[Any], kwargs: dict[str, Any]
+    ) -> tuple[Any, Any]:
+        """The arguments of the call ``name``, encoded (functions and classes where it takes them)."""
+        encoded_args, encoded_kwargs = self.encode(
+            [list(args), kwargs],
+            member=describe(name, args),
+            callables=name in TAKES_FUNCTIONS,
+            types=name in TAKES_TYPES,
+        )
+        return encoded_args, encoded_kwargs
 
     def encode(
         self, value: Any, *, member: str, callables: bool = False, types: bool = False

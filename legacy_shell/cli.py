@@ -131,16 +131,15 @@ def build_config(opts: argparse.Namespace, paths: Any) -> Any:
     apply; a file that does not parse is ignored as a whole); a bad
     ``--config`` raises ``ConfigError`` worded for the command line.
     """
-    from .config import ShellConfig
+    from .config import ShellConfig, load_user_config
     from .errors import ConfigError
 
-    config = ShellConfig()
-    if not opts.quick:
-        try:
-            config.load_file(paths.config_file)
-        except ConfigError as e:
-            # the file's good keys are applied; only the bad ones are skipped
-            print(f"{PROG}: warning: {e}", file=sys.stderr)
+    if opts.quick:
+        config = ShellConfig()
+    else:
+        config = load_user_config(
+            paths.config_file, lambda e: print(f"{PROG}: warning: {e}", file=sys.stderr)
+        )
     for text in opts.assignments:
         try:
             config.apply_assignment(text)

@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["KEYS", "ConfigKey", "ShellConfig"]
+__all__ = ["KEYS", "ConfigKey", "ShellConfig", "load_user_config"]
 
 
 @dataclass(frozen=True)
@@ -225,3 +225,18 @@ class ShellConfig:
                 f"{spec.name} = {self._values[spec.name]!r}  ({spec.type.__name__}) {spec.help}"
             )
         return "\n".join(lines)
+
+
+def load_user_config(path: Path, warn: Callable[[str], None]) -> ShellConfig:
+    """The defaults, then the user's config file at ``path`` (a missing file is fine).
+
+    A file with bad keys still applies its good ones; what was skipped (or why
+    the file could not be read) goes to ``warn``, never to an exception: the
+    shell, the kernel and ``adapters.get_shell`` all start with a bad config.
+    """
+    config = ShellConfig()
+    try:
+        config.load_file(path)
+    except ConfigError as e:
+        warn(str(e))
+    return config

@@ -1,4 +1,4 @@
-"""Fixtures of the whole suite: a private shell home per test, no process left behind.
+"""Fixtures of the whole suite: a private shell home per test, debugger input, no process left.
 
 The ``shell`` fixture comes from the project's pytest plugin
 (``adapters.pytest_plugin``): a fresh shell per test, in-process or in a
@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from shellside import run_quietly
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +32,21 @@ def _isolated_home(
 @pytest.fixture
 def shell_home() -> Path:
     return Path(os.environ["LEGACY_SHELL_DIR"])
+
+
+@pytest.fixture
+def feed_debugger(shell: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """``feed(commands)``: what the user types at ``ipdb>``, as ``sys.stdin`` of the shell's process.
+
+    That process gets its own stdin back afterwards (in-process: by monkeypatch's undo).
+    """
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+
+    def feed(commands: str) -> None:
+        run_quietly(shell, f"import io, sys\nsys.stdin = io.StringIO({commands!r})")
+
+    yield feed
+    run_quietly(shell, "import sys\nsys.stdin = sys.__stdin__")
 
 
 # -- no test leaves a kernel process behind ------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shellside import in_shell
 
 from legacy_shell.extensions.autoreload import ModuleReloader, superreload
 
@@ -163,12 +164,6 @@ def test_failed_reload_reports_keeps_old_code_and_retries_after_a_fix(
 
 
 # -- through the shell ------------------------------------------------------------------
-
-
-def in_shell(shell: Any, expr: str) -> Any:
-    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
-    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
-    return shell.user_ns.pop("_in_shell_value")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import textwrap
 from typing import Any
 
 import pytest
+from shellside import value_of
 
 from legacy_shell.capture import capture_output
 
@@ -18,13 +19,6 @@ from legacy_shell.capture import capture_output
 def run(shell: Any, code: str) -> None:
     """Run ``code`` (dedented) as a cell; it must succeed."""
     shell.run_cell(textwrap.dedent(code)).raise_error()
-
-
-def value_of(shell: Any, expression: str) -> Any:
-    """``expression`` evaluated in the shell, not displayed (a ``RemoteRef`` if it cannot cross)."""
-    result = shell.run_cell(f"{expression};")
-    result.raise_error()
-    return result.result
 
 
 def test_capture_output_catches_stdout_stderr_and_displays(shell: Any) -> None:

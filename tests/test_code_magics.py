@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shellside import in_shell, setenv
 
 from legacy_shell.errors import UsageError
 from legacy_shell.magics.code import extract_code_ranges, extract_symbols, strip_initial_indent
@@ -36,28 +37,6 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def shell(here: Path, shell: Any) -> Any:
     """The suite's fresh shell, started in ``here``: relative file names mean the same to both."""
     return shell
-
-
-def in_shell(shell: Any, expr: str) -> Any:
-    """``expr`` evaluated in the shell's own process (this one, or its kernel), by value."""
-    shell.run_cell(f"_probe = {expr}", silent=True).raise_error()
-    return shell.user_ns.pop("_probe")
-
-
-def setenv(shell: Any, monkeypatch: pytest.MonkeyPatch, name: str, value: str | None) -> None:
-    """Set (``None``: remove) a variable in the shell's environment, undone after the test.
-
-    In two-process mode the kernel copied this environment when the shell started,
-    so the variable is changed there too.
-    """
-    monkeypatch.setenv(name, value or "")  # recorded: whatever happens next is undone
-    environ = "__import__('os').environ"
-    if value is None:
-        monkeypatch.delenv(name)
-        code = f"{environ}.pop({name!r}, None)"
-    else:
-        code = f"{environ}[{name!r}] = {value!r}"
-    shell.run_cell(code, silent=True).raise_error()
 
 
 def next_input(shell: Any) -> str | None:

@@ -10,23 +10,13 @@ from __future__ import annotations
 import sys
 
 import pytest
+from shellside import in_shell, run_quietly
 
 FAILING_CELL = "def f(n):\n    x = n * 6\n    return x / 0\n"
 
 
 #: The identity of the tracer of the shell's process (coverage's, when measured).
 TRACER = "id(sys.gettrace())"
-
-
-def run_quietly(shell, code: str) -> None:
-    """Run ``code`` in the shell's process: no history, no events, no output; errors raise."""
-    shell.run_cell(code, silent=True).raise_error()
-
-
-def in_shell(shell, expr: str):
-    """``expr`` evaluated in the shell's process (``sys`` imported): a plain value."""
-    run_quietly(shell, f"import sys\n_in_shell_value = {expr}")
-    return shell.user_ns.pop("_in_shell_value")
 
 
 @pytest.fixture
@@ -39,21 +29,6 @@ def no_last_exception(shell, monkeypatch):
     for name in names:
         monkeypatch.delattr(sys, name, raising=False)
     run_quietly(shell, f"import sys\nfor name in {names!r}:\n    vars(sys).pop(name, None)")
-
-
-@pytest.fixture
-def feed_debugger(shell, monkeypatch):
-    """``feed(commands)``: what the user types at ``ipdb>``, as ``sys.stdin`` of the shell's process.
-
-    That process gets its own stdin back afterwards (in-process: by monkeypatch's undo).
-    """
-    monkeypatch.setattr(sys, "stdin", sys.stdin)
-
-    def feed(commands: str) -> None:
-        run_quietly(shell, f"import io, sys\nsys.stdin = io.StringIO({commands!r})")
-
-    yield feed
-    run_quietly(shell, "import sys\nsys.stdin = sys.__stdin__")
 
 
 # -- %xmode ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shellside import value_of
 
 from legacy_shell._current import use_shell
 
@@ -53,13 +54,6 @@ class RecordingSink:
 def run(shell: Any, code: str) -> None:
     """Run ``code`` (dedented) as a cell; it must succeed."""
     shell.run_cell(textwrap.dedent(code)).raise_error()
-
-
-def value_of(shell: Any, expression: str) -> Any:
-    """``expression`` evaluated in the shell, not displayed (a ``RemoteRef`` if it cannot cross)."""
-    result = shell.run_cell(f"{expression};")
-    result.raise_error()
-    return result.result
 
 
 def formatted(shell: Any, expression: str) -> tuple[dict[str, Any], dict[str, Any]]:

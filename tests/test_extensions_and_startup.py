@@ -5,12 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
-
-def in_shell(shell, expr: str):
-    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
-    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
-    return shell.user_ns.pop("_in_shell_value")
+from shellside import in_shell
 
 
 @pytest.fixture

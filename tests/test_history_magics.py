@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shellside import in_shell
 
 
 @pytest.fixture
@@ -15,12 +16,6 @@ def cells(shell: Any, capsys: pytest.CaptureFixture[str]) -> Any:
         shell.run_cell(code, store_history=True)
     capsys.readouterr()
     return shell
-
-
-def in_shell(shell: Any, expr: str) -> Any:
-    """``expr`` evaluated in the shell's own process (this one, or its kernel), by value."""
-    shell.run_cell(f"_probe = {expr}", silent=True).raise_error()
-    return shell.user_ns.pop("_probe")
 
 
 def history(shell: Any, capsys: pytest.CaptureFixture[str], line: str) -> str:

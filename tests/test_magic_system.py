@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from shellside import in_shell
 
 from legacy_shell import (
     Magics,
@@ -15,12 +16,6 @@ from legacy_shell import (
     needs_local_scope,
 )
 from legacy_shell.errors import UsageError
-
-
-def in_shell(shell, expr: str):
-    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
-    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
-    return shell.user_ns.pop("_in_shell_value")
 
 
 @magics_class

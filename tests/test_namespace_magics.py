@@ -6,15 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from shellside import in_shell
 
 from legacy_shell.errors import UsageError
-
-
-def in_shell(shell: Any, expr: str) -> Any:
-    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
-    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
-    return shell.user_ns.pop("_in_shell_value")
-
 
 # The user at the keyboard of the shell's process: run there with ``replies`` in its
 # globals, not in the user namespace (which %reset clears). The shell fixture puts

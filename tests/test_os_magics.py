@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shellside import in_shell, setenv
 
 from legacy_shell.aliases import Alias, InvalidAliasError
 from legacy_shell.errors import UsageError
@@ -26,12 +27,6 @@ def shell(here: Path, shell: Any) -> Any:
     return shell
 
 
-def in_shell(shell: Any, expr: str) -> Any:
-    """``expr`` evaluated in the shell's own process (this one, or its kernel), by value."""
-    shell.run_cell(f"_probe = {expr}", silent=True).raise_error()
-    return shell.user_ns.pop("_probe")
-
-
 def cwd(shell: Any) -> str:
     """The working directory of the shell's process."""
     return str(in_shell(shell, "__import__('os').getcwd()"))
@@ -41,22 +36,6 @@ def getenv(shell: Any, name: str) -> str | None:
     """A variable of the shell's environment."""
     value: str | None = in_shell(shell, f"__import__('os').environ.get({name!r})")
     return value
-
-
-def setenv(shell: Any, monkeypatch: pytest.MonkeyPatch, name: str, value: str | None) -> None:
-    """Set (``None``: remove) a variable in the shell's environment, undone after the test.
-
-    In two-process mode the kernel copied this environment when the shell started,
-    so the variable is changed there too.
-    """
-    monkeypatch.setenv(name, value or "")  # recorded: whatever happens next is undone
-    environ = "__import__('os').environ"
-    if value is None:
-        monkeypatch.delenv(name)
-        code = f"{environ}.pop({name!r}, None)"
-    else:
-        code = f"{environ}[{name!r}] = {value!r}"
-    shell.run_cell(code, silent=True).raise_error()
 
 
 def set_dir_history(shell: Any, *dirs: str) -> None:

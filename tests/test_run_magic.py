@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from shellside import in_shell, run_quietly
 
 from legacy_shell.errors import UsageError
 from legacy_shell.magics._run_args import parse_run_line, split_args
@@ -16,32 +16,6 @@ from legacy_shell.magics._run_args import parse_run_line, split_args
 def write(path: Path, source: str) -> Path:
     path.write_text(textwrap.dedent(source), encoding="utf-8")
     return path
-
-
-def run_quietly(shell, code: str) -> None:
-    """Run ``code`` in the shell's process: no history, no events, no output; errors raise."""
-    shell.run_cell(code, silent=True).raise_error()
-
-
-def in_shell(shell, expr: str):
-    """``expr`` evaluated in the shell's process (``sys`` imported): a plain value."""
-    run_quietly(shell, f"import sys\n_in_shell_value = {expr}")
-    return shell.user_ns.pop("_in_shell_value")
-
-
-@pytest.fixture
-def feed_debugger(shell, monkeypatch):
-    """``feed(commands)``: what the user types at ``ipdb>``, as ``sys.stdin`` of the shell's process.
-
-    That process gets its own stdin back afterwards (in-process: by monkeypatch's undo).
-    """
-    monkeypatch.setattr(sys, "stdin", sys.stdin)
-
-    def feed(commands: str) -> None:
-        run_quietly(shell, f"import io, sys\nsys.stdin = io.StringIO({commands!r})")
-
-    yield feed
-    run_quietly(shell, "import sys\nsys.stdin = sys.__stdin__")
 
 
 # --- the command line, without a shell ----------------------------------------------------

@@ -9,17 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shellside import in_shell
 
 from legacy_shell.errors import UsageError
 from legacy_shell.magics.script import ProcessInterrupted, run_streaming
 
 PY = sys.executable
-
-
-def in_shell(shell: Any, expr: str) -> Any:
-    """``expr`` evaluated in the shell's process (for objects that stay there): a plain value."""
-    shell.run_cell(f"_in_shell_value = {expr}", silent=True).raise_error()
-    return shell.user_ns.pop("_in_shell_value")
 
 
 def qualified_name(error: BaseException) -> str:

@@ -133,18 +133,12 @@ def _connection(opts: KernelOptions) -> tuple[Path, ConnectionInfo]:
 
 def _build_shell() -> Any:
     from legacy_shell._current import set_current
-    from legacy_shell.config import ShellConfig
-    from legacy_shell.errors import ConfigError
+    from legacy_shell.config import load_user_config
     from legacy_shell.paths import ShellPaths
     from legacy_shell.shell import InteractiveShell
 
     paths = ShellPaths.from_env()
-    config = ShellConfig()
-    try:
-        config.load_file(paths.config_file)
-    except ConfigError as e:
-        log.warning("%s; using the defaults", e)
-        config = ShellConfig()
+    config = load_user_config(paths.config_file, log.warning)
     shell = InteractiveShell(config=config, paths=paths)
     set_current(shell)
     return shell

@@ -24,9 +24,16 @@ __all__ = ["KernelShellHost", "ProcessState"]
 
 
 class ProcessState:
-    """What a shell may change in its process, captured once and put back on demand."""
+    """What a shell may change in its process, captured once and put back on demand.
 
-    def __init__(self) -> None:
+    ``signals``: SIGINT and SIGTERM handlers too (a kernel leaves them out: its
+    core installs its own after the capture, see ``KernelShellHost``).
+    """
+
+    def __init__(self, signals: bool = False) -> None:
+        self.signals = (
+            {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} if signals else {}
+        )
         self.builtins = dict(builtins.__dict__)
         self.hooks = (sys.displayhook, sys.excepthook)
         self.cwd = os.getcwd()
@@ -43,6 +50,9 @@ class ProcessState:
             del os.environ[key]
         os.environ.update(self.environ)
         os.chdir(self.cwd)
+        for signum, handler in self.signals.items():
+            if handler is not None:
+                signal.signal(signum, handler)
 
 
 class KernelShellHost:

@@ -62,7 +62,7 @@ from .codec import (
 from .endpoint import PROTOCOL, RpcEndpoint
 from .handles import Handles
 from .streams import RpcStream
-from .surface import CALLS, MEMBERS
+from .surface import CALLS, MEMBERS, describe
 
 __all__ = ["NEW_SHELL_VARIABLE", "PROTOCOL", "RpcServer", "ShellHost"]
 
@@ -119,14 +119,6 @@ def _error_body(error: BaseException) -> dict[str, Any]:
 
 def _private(name: str) -> bool:
     return any(part.startswith("_") or not part for part in name.split("."))
-
-
-def _describe(name: str, args: list[Any]) -> str:
-    """How a member is named in messages: ``user_ns['x']`` rather than ``user_ns.getitem``."""
-    base, _, op = name.rpartition(".")
-    if op in ("getitem", "get", "pop") and args:
-        return f"{base}[{args[0]!r}]"
-    return name
 
 
 class RpcServer:
@@ -355,7 +347,7 @@ class RpcServer:
         try:
             return encode_value(value, self.handles.fallback(client_id, refs))
         except NotSerializable as e:
-            member = _describe(name, args if isinstance(args, list) else [])
+            member = describe(name, args if isinstance(args, list) else [])
             raise _refusal(
                 TypeError(f"{member}: a {e.type_name} cannot be sent by value from the kernel")
             ) from None

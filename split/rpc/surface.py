@@ -17,11 +17,11 @@ single ``user_ns[k]`` read).
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CALLS", "MEMBERS", "Call", "resolve_type"]
+__all__ = ["CALLS", "MEMBERS", "TAKES_FUNCTIONS", "TAKES_TYPES", "Call", "describe", "resolve_type"]
 
 #: ``ShellAPI`` member -> how the proxy presents it.
 MEMBERS: dict[str, str] = {
@@ -55,6 +55,33 @@ class Call:
     refs: bool = False
     #: May print, show, or call back a client: runs with the caller's output streams.
     output: bool = False
+
+
+#: The calls whose arguments may be functions of the client (they stay there: callbacks).
+TAKES_FUNCTIONS = frozenset(
+    {
+        "register_magic_function",
+        "events.register",
+        "events.unregister",
+        "display_formatter.for_type",
+        "input_transformers_post.append",
+        "input_transformers_post.remove",
+        "input_transformers_post.contains",
+    }
+)
+
+#: The calls that may name a class (sent as ``"module.Name"``, see :func:`resolve_type`).
+TAKES_TYPES = frozenset({"display_formatter.for_type"})
+
+
+def describe(name: str, args: Sequence[Any]) -> str:
+    """How a call is named in messages: ``user_ns['x']`` rather than ``user_ns.getitem``."""
+    base, _, op = name.rpartition(".")
+    if op in ("getitem", "setitem", "get", "pop") and args:
+        return f"{base}[{args[0]!r}]"
+    if name == "display_formatter.for_type" and args:
+        return f"display_formatter.formatters[{args[0]!r}].for_type"
+    return name
 
 
 def resolve_type(name: str) -> Any:

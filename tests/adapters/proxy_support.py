@@ -9,13 +9,9 @@ pidfd, a pipe), never on a sleep.
 
 from __future__ import annotations
 
-import builtins
-import contextlib
 import os
 import select
-import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kernel_processes import wait_gone
 
 from adapters import ShellProxy
 from adapters.connect import connect_info
+from adapters.pytest_plugin import TEST_CONFIG, inprocess_shell
 from split.connection import ConnectionInfo
 from split.manager import KernelManager
 
@@ -38,16 +36,12 @@ __all__ = [
     "count_sends",
     "inprocess_shell",
     "read_line",
-    "restored_process_state",
     "start_kernel",
     "wait_gone",
 ]
 
 #: Every wait of these tests ends within this many seconds (a hang is a failure).
 TIMEOUT = 30.0
-
-#: The configuration of every test's fresh shell (plain text output, as the plugin uses).
-TEST_CONFIG: dict[str, Any] = {"shell.colors": "NoColor"}
 
 
 @dataclass
@@ -124,18 +118,6 @@ def kernel_fixture(root: Path) -> Iterator[Kernel]:
         kernel.stop()
 
 
-def wait_gone(pid: int, timeout: float) -> bool:
-    """Wait for ``pid`` to end (a pidfd becomes readable when it does)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], timeout)[0])
-    finally:
-        os.close(fd)
-
-
 def read_line(proc: subprocess.Popen[bytes], timeout: float = TIMEOUT) -> str:
     """One line of ``proc``'s stdout, or an assertion error after ``timeout`` seconds."""
     assert proc.stdout is not None
@@ -181,47 +163,3 @@ def count_sends(monkeypatch: pytest.MonkeyPatch, proxy: ShellProxy) -> Sent:
 
     monkeypatch.setattr(client, "_send", send)
     return sent
-
-
-@contextlib.contextmanager
-def restored_process_state() -> Iterator[None]:
-    """Put back what a shell built in this process changes in it (as the plugin does)."""
-    saved_builtins = dict(builtins.__dict__)
-    saved_hooks = (sys.displayhook, sys.excepthook)
-    saved_signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    saved_cwd, saved_argv, saved_path = os.getcwd(), list(sys.argv), list(sys.path)
-    try:
-        yield
-    finally:
-        os.chdir(saved_cwd)
-        sys.argv[:], sys.path[:] = saved_argv, saved_path
-        for s, handler in saved_signals.items():
-            if handler is not None:
-                signal.signal(s, handler)
-        sys.displayhook, sys.excepthook = saved_hooks
-        for key in set(builtins.__dict__) - set(saved_builtins):
-            del builtins.__dict__[key]
-        builtins.__dict__.update(saved_builtins)
-
-
-@contextlib.contextmanager
-def inprocess_shell() -> Iterator[Any]:
-    """A fresh shell in this process, configured as the kernel's test shells, made current."""
-    from legacy_shell._current import use_shell
-    from legacy_shell.config import ShellConfig
-    from legacy_shell.output import TerminalSink
-    from legacy_shell.paths import ShellPaths
-    from legacy_shell.shell import InteractiveShell
-
-    with restored_process_state():
-        shell = InteractiveShell(
-            config=ShellConfig(dict(TEST_CONFIG)),
-            paths=ShellPaths.from_env(),
-            output=TerminalSink(),
-        )
-        try:
-            with use_shell(shell):
-                yield shell
-        finally:
-            shell.atexit_operations()
-            shell.history_manager.close()

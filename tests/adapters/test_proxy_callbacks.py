@@ -75,20 +75,25 @@ def _callback_recorder() -> tuple[list[Any], threading.Event, Any]:
     return seen, called, post
 
 
+def _run_from_jupyter(kernel: Kernel, code: str, called: threading.Event) -> str:
+    """Run ``code`` as another (Jupyter) client; wait for ``called`` and the reply's status."""
+    client = KernelClient(kernel.info)
+    client.start_channels()
+    try:
+        msg_id = client.execute(code, allow_stdin=False)
+        assert called.wait(TIMEOUT), "the callback was not called"
+        reply = client.wait_for_reply(msg_id, timeout=TIMEOUT)
+    finally:
+        client.stop_channels()
+    return str(reply.content["status"])
+
+
 def test_a_cell_run_by_a_jupyter_client_calls_back_on_the_callback_thread(
     kernel: Kernel, proxy: ShellProxy
 ) -> None:
     seen, called, post = _callback_recorder()
     proxy.events.register("post_run_cell", post)
-    client = KernelClient(kernel.info)
-    client.start_channels()
-    try:
-        msg_id = client.execute("from_jupyter = 6 * 7", allow_stdin=False)
-        assert called.wait(TIMEOUT), "the callback was not called"
-        reply = client.wait_for_reply(msg_id, timeout=TIMEOUT)
-    finally:
-        client.stop_channels()
-    assert reply.content["status"] == "ok"
+    assert _run_from_jupyter(kernel, "from_jupyter = 6 * 7", called) == "ok"
     ((result, thread_name),) = seen
     assert isinstance(result, ExecutionResult)
     assert result.info.raw_cell == "from_jupyter = 6 * 7"
@@ -228,16 +233,9 @@ def test_a_callback_on_the_callback_thread_may_use_the_proxy(
         called.set()
 
     proxy.events.register("post_run_cell", post)
-    client = KernelClient(kernel.info)
-    client.start_channels()
-    try:
-        msg_id = client.execute("from_jupyter = 7", allow_stdin=False)
-        assert called.wait(TIMEOUT), "the callback was not called"
-        reply = client.wait_for_reply(msg_id, timeout=TIMEOUT)
-    finally:
-        client.stop_channels()
+    status = _run_from_jupyter(kernel, "from_jupyter = 7", called)
     proxy.events.unregister("post_run_cell", post)
-    assert reply.content["status"] == "ok"
+    assert status == "ok"
     assert seen[0] == (7, True)
     assert proxy.user_ns["inner"] == 1
 

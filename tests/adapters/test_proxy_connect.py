@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from proxy_support import TIMEOUT, read_line, restored_process_state, wait_gone
+from proxy_support import TIMEOUT, read_line, wait_gone
 
 import adapters
 from adapters import MODE_VARIABLE, MODES, ShellProxy, get_shell, resolve_mode
@@ -27,6 +27,7 @@ from legacy_shell.api import ExecutionResult
 from legacy_shell.shell import InteractiveShell
 from split.client import KernelClient
 from split.connection import ConnectionFileError, read_connection_file
+from split.kernel.host import ProcessState
 
 # -- the acceptance test -------------------------------------------------------------------
 
@@ -197,13 +198,15 @@ def test_a_bad_mode_is_a_value_error_naming_the_allowed_modes(
 def no_current_shell() -> Iterator[list[Any]]:
     """No current shell; whatever shell the test creates is ended and its changes undone."""
     created: list[Any] = []
-    with restored_process_state(), use_shell(None):
-        try:
+    state = ProcessState(signals=True)
+    try:
+        with use_shell(None):
             yield created
-        finally:
-            for shell in created:
-                shell.atexit_operations()
-                shell.history_manager.close()
+    finally:
+        for shell in created:
+            shell.atexit_operations()
+            shell.history_manager.close()
+        state.restore()
 
 
 def test_inprocess_is_the_default_and_gives_the_real_shell(

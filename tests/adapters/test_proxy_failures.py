@@ -10,6 +10,7 @@ refused with ``AttributeError`` and logged.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -144,25 +145,35 @@ def test_interrupting_the_kernel_stops_a_cell_a_proxy_runs(fresh_kernel: Kernel)
     assert proxy.run_cell("1 + 1").result == 2
 
 
+@contextlib.contextmanager
+def ctrl_c_once(running: threading.Event) -> Iterator[None]:
+    """Ctrl-C (SIGINT to this process) once ``running`` is set, as a user at a terminal would.
+
+    A run started in the background inherits SIGINT ignored: Python's default handler is
+    installed meanwhile, and the handler before it put back after.
+    """
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def press() -> None:
+        if running.wait(TIMEOUT):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press)
+    presser.start()
+    try:
+        yield
+    finally:
+        presser.join(TIMEOUT)
+        signal.signal(signal.SIGINT, saved)
+
+
 def test_ctrl_c_while_a_call_waits_stops_the_cell_in_the_kernel(fresh_kernel: Kernel) -> None:
     """As in-process: Ctrl-C stops the running cell, and run_cell returns its KeyboardInterrupt."""
     proxy = fresh_kernel.proxy
     running = _started_event(proxy)  # the magic's callback runs on this (the main) thread
-    # a run started in the background inherits SIGINT ignored: Ctrl-C behaves as in a terminal
-    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    def ctrl_c_once_running() -> None:
-        if running.wait(TIMEOUT):
-            os.kill(os.getpid(), signal.SIGINT)
-
-    presser = threading.Thread(target=ctrl_c_once_running)
-    presser.start()
     started = time.monotonic()
-    try:
+    with ctrl_c_once(running):
         result = proxy.run_cell(LONG_CELL + "\nfinished = True")
-    finally:
-        presser.join(TIMEOUT)
-        signal.signal(signal.SIGINT, saved)
     assert time.monotonic() - started < 10  # not the cell's 30 s
     assert isinstance(result.error_in_exec, KeyboardInterrupt)
     assert "finished" not in proxy.user_ns
@@ -349,21 +360,11 @@ def test_ctrl_c_in_a_call_made_from_a_callback_interrupts_that_call(
         return isinstance(result.error_in_exec, KeyboardInterrupt)
 
     proxy.register_magic_function(inner, "line", "inner")
-    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    def ctrl_c_once_running() -> None:
-        if running.wait(TIMEOUT):
-            os.kill(os.getpid(), signal.SIGINT)
-
-    presser = threading.Thread(target=ctrl_c_once_running)
-    presser.start()
     started = time.monotonic()
-    try:
+    with ctrl_c_once(running):
         interrupted = proxy.run_line_magic("inner", "")
-    finally:
-        presser.join(TIMEOUT)
-        signal.signal(signal.SIGINT, saved)
+        # both calls are over: the handler they found is back
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert interrupted is True  # the innermost call's cell got the KeyboardInterrupt
     assert time.monotonic() - started < 10
-    assert signal.getsignal(signal.SIGINT) is saved
     assert proxy.run_cell("1 + 1").result == 2

@@ -459,7 +459,8 @@ def test_register_magics_registers_a_magics_class_whose_shell_is_the_proxy(
     assert proxy.run_cell("%%both b\nbody").result == ("b", "body\n")
 
 
-def test_a_dropped_remote_ref_lets_the_kernel_free_its_object(proxy: ShellProxy) -> None:
+def _kernel_object_watched_by_alive(proxy: ShellProxy) -> RemoteRef:
+    """A reference to a new kernel object that only we keep; ``alive()`` there watches it."""
     proxy.run_cell(
         "import weakref\n"
         "class Thing: pass\n"
@@ -471,6 +472,11 @@ def test_a_dropped_remote_ref_lets_the_kernel_free_its_object(proxy: ShellProxy)
     )
     ref = proxy.run_cell("make();").result  # ";": not displayed, so not kept as `_`
     assert isinstance(ref, RemoteRef)
+    return ref
+
+
+def test_a_dropped_remote_ref_lets_the_kernel_free_its_object(proxy: ShellProxy) -> None:
+    ref = _kernel_object_watched_by_alive(proxy)
     proxy.run_cell("kept = alive() is not None")
     assert proxy.user_ns["kept"] is True  # the kernel keeps it while we hold the handle
     del ref
@@ -483,17 +489,7 @@ def test_a_dropped_remote_ref_lets_the_kernel_free_its_object(proxy: ShellProxy)
 def test_references_dropped_before_a_new_threads_first_call_are_released_too(
     proxy: ShellProxy,
 ) -> None:
-    proxy.run_cell(
-        "import weakref\n"
-        "class Thing: pass\n"
-        "def make():\n"
-        "    global alive\n"
-        "    thing = Thing()\n"
-        "    alive = weakref.ref(thing)\n"
-        "    return thing"
-    )
-    ref = proxy.run_cell("make();").result
-    assert isinstance(ref, RemoteRef)
+    ref = _kernel_object_watched_by_alive(proxy)
     del ref
     gc.collect()
     worker = threading.Thread(target=proxy.push, args=({},))  # a new socket: hello, then push

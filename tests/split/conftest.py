@@ -18,4 +18,5 @@ from legacy_shell.shell import InteractiveShell
 @pytest.fixture
 def real_shell() -> Iterator[InteractiveShell]:
     """A fresh ``InteractiveShell`` in this process (no colours), current for ``get_ipython()``."""
-    yield from inprocess_shell()
+    with inprocess_shell() as shell:
+        yield shell

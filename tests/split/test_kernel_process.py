@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from kernel_processes import wait_gone
 from test_kernel_conformance import WireClient
 
 from split.connection import ConnectionInfo, write_connection_file
@@ -239,19 +240,6 @@ PARENT = textwrap.dedent(
 )
 
 
-def _wait_pid_gone(pid: int, timeout: float) -> bool:
-    """Wait on a process that is not our child: its pidfd becomes readable when it ends."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        readable, _, _ = select.select([fd], [], [], timeout)
-        return bool(readable)
-    finally:
-        os.close(fd)
-
-
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs pidfd_open (Linux)")
 def test_the_kernel_exits_with_its_connection_file_when_its_parent_is_killed(
     tmp_path: Path,
@@ -272,14 +260,14 @@ def test_the_kernel_exits_with_its_connection_file_when_its_parent_is_killed(
             client.close()
         parent.kill()
         parent.wait(TIMEOUT)
-        assert _wait_pid_gone(kernel_pid, 5.0), "the kernel outlived its parent"
+        assert wait_gone(kernel_pid, 5.0), "the kernel outlived its parent"
         # and it took its connection file along: `--existing` must not find a dead kernel
         assert not conn.exists()
     finally:
         if parent.poll() is None:
             parent.kill()
             parent.wait(TIMEOUT)
-        if not _wait_pid_gone(kernel_pid, 0):
+        if not wait_gone(kernel_pid, 0):
             os.kill(kernel_pid, signal.SIGKILL)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from kernel_processes import wait_gone
 
 from split.connection import read_connection_file
 from split.death import DeathInfo
@@ -331,25 +332,11 @@ def test_kernel_exits_when_its_manager_is_killed(tmp_path: Path) -> None:
         parent.kill()
         parent.wait(10)
         # The kernel is not our child: watch it through a pidfd when we can.
-        assert wait_pid_gone(kernel_pid, 10), "kernel outlived its killed manager"
+        assert wait_gone(kernel_pid, 10), "kernel outlived its killed manager"
     finally:
         if parent.poll() is None:
             parent.kill()
             parent.wait()
-
-
-def wait_pid_gone(pid: int, timeout: float) -> bool:
-    """Wait for a process that is not our child to end (pidfd on Linux)."""
-    import select
-
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], timeout)[0])
-    finally:
-        os.close(fd)
 
 
 def test_forgotten_manager_is_cleaned_up_by_its_finalizer() -> None:
