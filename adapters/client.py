@@ -20,20 +20,21 @@ import collections
 import itertools
 import logging
 import os
-import signal
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 import zmq
 
 from split.rpc.codec import decode_frames, encode_frames, exception_body
 from split.rpc.endpoint import PROTOCOL
+from split.sigmask import start_helper_thread
 from split.wire import ProtocolError, ReplayGuard
 
+from . import interrupts
 from .errors import CallTimeout, KernelDied, ProxyError
 from .values import Callbacks, ValueCodec
 
@@ -125,7 +126,7 @@ class RpcClient:
         self._events_thread = threading.Thread(
             target=self._serve_events, args=(ready,), name="adapters-callbacks", daemon=True
         )
-        self._events_thread.start()
+        start_helper_thread(self._events_thread)  # Ctrl-C is the main thread's
         if not ready.wait(self.timeout):
             raise CallTimeout(f"hello (callback socket) got no answer within {self.timeout:g} s")
         return self.hello
@@ -214,49 +215,41 @@ class RpcClient:
             raise KernelDied(f"{what}: the kernel has died")
         request = next(self._ids)
         message["id"] = request
-        self._send(sock, message)
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        ctrl_c = _CtrlC(self.interrupt)
         answered = False
-        try:
-            while True:
-                if ctrl_c.pressed:
-                    ctrl_c.interrupt_kernel()
-                try:
-                    frames = sock.recv_multipart()
-                except zmq.Again:  # RCVTIMEO: a slice passed with nothing; look at the clock
-                    ctrl_c.arm()  # a call that takes its time: Ctrl-C now interrupts the kernel
-                    if self._dead():
-                        raise KernelDied(f"{what}: the kernel died before answering") from None
-                    if time.monotonic() >= deadline:
-                        hint = self.alive_hint() if self.alive_hint is not None else ""
-                        raise CallTimeout(
-                            f"{what}: no answer from the kernel within {limit:g} s{hint}"
-                        ) from None
-                    continue
-                except KeyboardInterrupt:  # in the wait, before the handler was armed
-                    if not ctrl_c.can_interrupt():
-                        raise
-                    ctrl_c.pressed = True
-                    ctrl_c.arm()
-                    continue
-                incoming = self._decode(frames)
-                if incoming is None:
-                    continue
-                op = incoming["op"]
-                if op == "reply" and incoming.get("id") == request:
-                    answered = True
-                    break
-                ctrl_c.arm()  # output or a callback: the call runs code
-                if op == "stream":
-                    _write(incoming)
-                elif op == "callback":
-                    self._run_callback(sock, incoming)
-        finally:
-            ctrl_c.disarm()
-            if not answered:
-                self._retire(sock)
+        # Ctrl-C belongs to this call from before its request leaves until its reply is in
+        with interrupts.waiting(self.interrupt) as ctrl_c:
+            self._send(sock, message)
+            try:
+                while True:
+                    if ctrl_c.pressed:
+                        ctrl_c.interrupt_kernel()
+                    try:
+                        frames = sock.recv_multipart()
+                    except zmq.Again:  # RCVTIMEO: a slice passed with nothing; look at the clock
+                        if self._dead():
+                            raise KernelDied(f"{what}: the kernel died before answering") from None
+                        if time.monotonic() >= deadline:
+                            hint = self.alive_hint() if self.alive_hint is not None else ""
+                            raise CallTimeout(
+                                f"{what}: no answer from the kernel within {limit:g} s{hint}"
+                            ) from None
+                        continue
+                    incoming = self._decode(frames)
+                    if incoming is None:
+                        continue
+                    op = incoming["op"]
+                    if op == "reply" and incoming.get("id") == request:
+                        answered = True
+                        break
+                    if op == "stream":
+                        _write(incoming)
+                    elif op == "callback":
+                        self._run_callback(sock, incoming)
+            finally:
+                if not answered:
+                    self._retire(sock)
         if incoming.get("ok"):
             return incoming.get("value")
         error = incoming.get("error") or {}
@@ -302,7 +295,8 @@ class RpcClient:
                 raise LookupError(f"no callback {message.get('callback')!r} in this client")
             args = self.codec.decode(message.get("args") or [])
             kwargs = self.codec.decode(message.get("kwargs") or {})
-            value = function(*args, **kwargs)
+            with interrupts.client_code():  # Ctrl-C meanwhile raises in the function
+                value = function(*args, **kwargs)
             name = getattr(function, "__name__", "callback")
             reply.update(ok=True, value=self.codec.encode(value, member=f"{name}() result"))
         except BaseException as e:  # KeyboardInterrupt too: the kernel must hear, and raises it
@@ -334,76 +328,6 @@ class RpcClient:
                     self._run_callback(sock, message)
                 elif message["op"] == "stream":
                     _write(message)
-
-
-class _CtrlC:
-    """Ctrl-C during one call: the first interrupts the kernel, the second raises here.
-
-    While a call waits on the main thread, Ctrl-C interrupts the kernel, so the
-    code the call runs gets the ``KeyboardInterrupt`` there and the call returns
-    as it would in-process. The SIGINT handler is swapped in (``arm``) only once
-    the call takes its time (a wait slice passed, output or a callback came):
-    swapping costs ~9 µs, more than a quick call's own work. Before that, a
-    Ctrl-C in the wait raises ``KeyboardInterrupt`` from the receive and is
-    handled the same way. Calls made from a callback while another call waits
-    nest: one handler serves them all and flags the innermost, whose kernel
-    code is the one running. Only Python's default handler is replaced: a
-    program's own is left alone.
-    """
-
-    _active: ClassVar[list[_CtrlC]] = []  # armed calls of the main thread, innermost last
-    _saved: ClassVar[Any] = None
-
-    def __init__(self, interrupt: Callable[[], None] | None) -> None:
-        self._interrupt = interrupt
-        self.pressed = False
-        self._sent = False
-        self._armed = False
-
-    def can_interrupt(self) -> bool:
-        return (
-            self._interrupt is not None
-            and not self._sent
-            and threading.current_thread() is threading.main_thread()
-        )
-
-    def arm(self) -> None:
-        if self._armed or not self.can_interrupt():
-            return
-        active = _CtrlC._active
-        if not active:
-            if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-                return  # a program's own handler: left alone
-            _CtrlC._saved = signal.signal(signal.SIGINT, _CtrlC._on_sigint)
-        self._armed = True
-        active.append(self)
-
-    def disarm(self) -> None:
-        if not self._armed:
-            return
-        self._armed = False
-        active = _CtrlC._active
-        if self in active:
-            active.remove(self)
-        if not active and _CtrlC._saved is not None:
-            signal.signal(signal.SIGINT, _CtrlC._saved)
-            _CtrlC._saved = None
-
-    @staticmethod
-    def _on_sigint(signum: int, frame: Any) -> None:
-        innermost = _CtrlC._active[-1] if _CtrlC._active else None
-        if innermost is None or innermost.pressed:
-            raise KeyboardInterrupt
-        innermost.pressed = True  # acted on by its waiting loop, not in the signal handler
-
-    def interrupt_kernel(self) -> None:
-        if self._sent or self._interrupt is None:
-            return
-        self._sent = True
-        try:
-            self._interrupt()
-        except Exception as e:  # a kernel that just ended: the wait reports that
-            log.debug("could not interrupt the kernel: %s", e)
 
 
 def _write(message: dict[str, Any]) -> None:

@@ -36,6 +36,12 @@ class KernelChannels(Protocol):
     def pending_shell(self) -> list[Message]:
         """Every shell request already queued, without waiting (for aborting after an error)."""
 
+    def has_pending(self) -> bool:
+        """Whether a request has arrived and waits to be served (shell, or an added reader).
+
+        Called from the main thread's SIGINT handler, so it must not block or consume.
+        """
+
     def send_shell(self, msg: Message) -> None:
         """Send a reply on shell (``msg.identities`` route it); main thread only."""
 

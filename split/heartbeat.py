@@ -23,6 +23,7 @@ import zmq
 
 from .connection import ConnectionInfo
 from .death import DeathInfo
+from .sigmask import start_helper_thread
 
 __all__ = ["HeartbeatMonitor"]
 
@@ -67,7 +68,7 @@ class HeartbeatMonitor:
             return
         self.last_beat = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="split-heartbeat", daemon=True)
-        self._thread.start()
+        start_helper_thread(self._thread)
 
     def stop(self, timeout: float = 2.0) -> None:
         """Stop pinging (without calling ``on_dead``); idempotent."""

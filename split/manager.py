@@ -42,6 +42,7 @@ from .connection import (
 )
 from .death import DeathInfo, KernelProcess
 from .errors import ClientTimeout, KernelDied, KernelNotRunning, KernelStartError
+from .sigmask import start_helper_thread
 
 __all__ = ["KernelManager", "default_kernel_argv"]
 
@@ -226,9 +227,14 @@ class KernelManager:
         self.death = None
         process = KernelProcess(proc, w, offset)
         self._res.process = process
-        threading.Thread(
-            target=_watch, args=(process, weakref.ref(self)), name="split-kernel-watch", daemon=True
-        ).start()
+        start_helper_thread(
+            threading.Thread(
+                target=_watch,
+                args=(process, weakref.ref(self)),
+                name="split-kernel-watch",
+                daemon=True,
+            )
+        )
         log.debug("kernel started: pid %d, %s", proc.pid, self.connection_file)
 
     def wait_ready(self, timeout: float = 10.0, client: KernelClient | None = None) -> None:

@@ -18,6 +18,7 @@ from .session import (
     ConsoleHandler,
     TerminalOptions,
     ask_exit_confirmation,
+    on_empty_line,
     report_death,
     run_code,
 )
@@ -136,6 +137,7 @@ class TerminalApp:
                 continue
             next_input = ""
             if not code.strip():
+                on_empty_line(self.backend)
                 continue
             outcome = run_code(self.backend, code, self.handler, out)
             if outcome.next_input is not None:

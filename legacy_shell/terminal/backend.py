@@ -22,6 +22,7 @@ __all__ = [
     "Backend",
     "BackendDied",
     "BackendGone",
+    "BackendStopped",
     "CompleteReply",
     "CompletionItem",
     "ExecuteReply",
@@ -44,8 +45,18 @@ class BackendDied(Exception):
 class BackendGone(BackendDied):
     """The backend is dead and will not come back (``restart()`` gave up).
 
-    Raised by ``restart()`` when restarting is refused (too many crashes, and
-    the user chose not to start another): the terminal says so and leaves.
+    Raised by ``restart()`` when restarting is refused and nobody can be asked
+    what to do (a script, piped input): the terminal says so and leaves.
+    """
+
+
+class BackendStopped(BackendDied):
+    """The backend is dead and is not restarted automatically; the user decides.
+
+    Raised by ``restart()`` when it stops restarting (a kernel that keeps dying
+    while it starts). The message explains why and what the user can type; the
+    terminal prints it and goes on prompting: typed code is never taken as an
+    answer, and only the usual ways out (Ctrl-D, ``exit``) leave.
     """
 
 
@@ -122,7 +133,10 @@ class Backend(Protocol):
 
     A backend may also have ``restart() -> None``: the terminal calls it after
     ``BackendDied`` when it exists; it raises ``BackendDied`` when restarting
-    failed and ``BackendGone`` when the terminal should leave.
+    failed, ``BackendStopped`` when it will not restart by itself, and
+    ``BackendGone`` when the terminal should leave. And ``empty_line() -> None``:
+    called when the user enters an empty line (a backend with nothing running
+    takes it as the go-ahead to start again).
     """
 
     @property

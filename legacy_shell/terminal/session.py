@@ -16,7 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .backend import Backend, BackendDied, BackendGone, ExecuteReply, OutputHandler, page_text
+from .backend import (
+    Backend,
+    BackendDied,
+    BackendGone,
+    BackendStopped,
+    ExecuteReply,
+    OutputHandler,
+    page_text,
+)
 
 __all__ = [
     "CellOutcome",
@@ -26,6 +34,7 @@ __all__ = [
     "block_code",
     "continuation_prompt",
     "format_prompt",
+    "on_empty_line",
     "report_death",
     "run_code",
 ]
@@ -195,7 +204,9 @@ def report_death(backend: Backend, error: BackendDied, out: IO[str]) -> bool:
     """Say in one plain line that the backend died; restart it when it can be.
 
     Returns ``False`` when the terminal should leave: the backend's
-    ``restart()`` gave up for good (``BackendGone``).
+    ``restart()`` gave up for good (``BackendGone``). A backend that stops
+    restarting (``BackendStopped``) keeps the terminal: its message says what
+    the user can do.
     """
     reason = str(error).strip().rstrip(".") or "the kernel died"
     restart: Callable[[], Any] | None = getattr(backend, "restart", None)
@@ -207,11 +218,21 @@ def report_death(backend: Backend, error: BackendDied, out: IO[str]) -> bool:
     except BackendGone as gone:
         print(f"{reason}; {gone}", file=out, flush=True)
         return False
+    except BackendStopped as stopped:
+        print(f"{reason}; {stopped}", file=out, flush=True)
+        return True
     except BackendDied as again:
         print(f"{reason}; restarting failed: {again}", file=out, flush=True)
         return True
     print(f"{reason}; restarted (variables are gone, history is kept).", file=out, flush=True)
     return True
+
+
+def on_empty_line(backend: Backend) -> None:
+    """The user entered an empty line: tell a backend that wants to know (see ``Backend``)."""
+    empty_line: Callable[[], Any] | None = getattr(backend, "empty_line", None)
+    if empty_line is not None:
+        empty_line()
 
 
 def run_code(

@@ -22,6 +22,7 @@ from .session import (
     block_code,
     continuation_prompt,
     format_prompt,
+    on_empty_line,
     run_code,
 )
 
@@ -107,6 +108,7 @@ def run_line_mode(
             stdout.write("\nKeyboardInterrupt\n")
             continue
         if not code.strip():
+            on_empty_line(backend)
             continue
         outcome = run_code(backend, code, handler, stdout)
         if outcome.exit_requested:

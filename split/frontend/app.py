@@ -106,15 +106,23 @@ def run_frontend(
         kernel.shutdown()
         raise
     from legacy_shell.terminal.backend import BackendDied
+    from legacy_shell.terminal.session import ConsoleHandler, TerminalOptions
 
+    colors = opts.colors or sys.stdout.isatty()
+    handler = ConsoleHandler(TerminalOptions.from_config(config, colors=colors))
+    backend.output_handler = handler  # the start-up files' output, before the first prompt
     try:
         backend.start()
     except BackendDied as e:
         if kernel.owned:
             backend.shutdown()  # a kernel that never answered must not linger
         return _fail(f"the kernel could not be started: {e}", 1)
+    except KeyboardInterrupt:
+        backend.shutdown()
+        print("\nKeyboardInterrupt", file=sys.stderr)
+        return 130
     try:
-        return _run_actions(backend, config, opts)
+        return _run_actions(backend, config, opts, handler)
     except KeyboardInterrupt:
         print("\nKeyboardInterrupt", file=sys.stderr)
         return 130
@@ -131,10 +139,16 @@ def _backend(kernel: KernelHandle, opts: argparse.Namespace, paths: Any) -> Kern
 
     return KernelBackend(
         kernel,
-        ask=input if interactive else None,
+        # someone at the prompt decides when restarting stops; a script just ends
+        interactive=interactive and (opts.interactive or not _runs_something(opts)),
         history_file=paths.history_file,
         setup_lines=_kernel_lines(opts),
     )
+
+
+def _runs_something(opts: argparse.Namespace) -> bool:
+    """Whether the command line runs code (``-c``, ``-m``, FILE) rather than a prompt only."""
+    return opts.code is not None or opts.module is not None or opts.file is not None
 
 
 def _quiet_run(backend: KernelBackend, line: str, handler: OutputHandler) -> None:
@@ -159,15 +173,15 @@ def _script_exit_status(backend: KernelBackend) -> int:
         return 1
 
 
-def _run_actions(backend: KernelBackend, config: Any, opts: argparse.Namespace) -> int:
+def _run_actions(
+    backend: KernelBackend, config: Any, opts: argparse.Namespace, handler: OutputHandler
+) -> int:
     """Setup lines, then ``-c``/``-m``/FILE, then the terminal when asked for."""
     from legacy_shell.cli import interact
-    from legacy_shell.terminal.session import ConsoleHandler, TerminalOptions, run_code
+    from legacy_shell.terminal.session import run_code
 
-    colors = opts.colors or sys.stdout.isatty()
-    handler = ConsoleHandler(TerminalOptions.from_config(config, colors=colors))
     status = 0
-    ran_something = opts.code is not None or opts.module is not None or opts.file is not None
+    ran_something = _runs_something(opts)
     cell = None
     if opts.code is not None:
         extra = ([opts.file] if opts.file is not None else []) + list(opts.args or [])

@@ -10,12 +10,22 @@ a running cell come from iopub as they happen; ``input()`` in the kernel comes
 back as an ``input_request`` on stdin. Ctrl-C during a cell interrupts the
 kernel (the terminal keeps waiting for the reply).
 
+Every kernel of ours is *started* only once it has answered a start-up request
+(a silent, empty execute): the kernel runs the user's start-up files and
+extensions for it, and their output is shown here, before the first prompt, as
+IPython shows it. That is also what tells a death while starting from a death
+the user's code caused.
+
 When the kernel dies, the client's wait ends at once (the manager's ``died``
 event) and ``BackendDied`` carries one plain line; the terminal then calls
-``restart()``, which starts a fresh kernel unless it keeps dying
-(:class:`.crashpolicy.CrashPolicy`), in which case it shows the tail of the
-kernel's stderr and asks. ``%restart`` and ``%shutdown_kernel`` are answered
-here, before anything is sent to the kernel.
+``restart()``, which starts a fresh kernel. A kernel that died running the
+user's cell is always restarted; one that keeps dying with no cell of the
+user's running (while starting, or idle) is restarted until the
+:class:`.crashpolicy.CrashPolicy` says stop. Then the kernel's last stderr
+lines are shown and, in an interactive session, the terminal goes on with no
+kernel until the user asks for one (Enter on an empty line, ``y``,
+``%restart``); typed code is never taken as that answer. ``%restart`` and
+``%shutdown_kernel`` are answered here, before anything is sent to the kernel.
 """
 
 from __future__ import annotations
@@ -26,12 +36,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from legacy_shell.inputtransform import InputTransformer
 from legacy_shell.terminal.backend import (
     BackendDied,
     BackendGone,
+    BackendStopped,
     CompleteReply,
     ExecuteReply,
     OutputHandler,
@@ -39,7 +50,7 @@ from legacy_shell.terminal.backend import (
 
 from ..errors import KernelDied, SplitError
 from ..wire import Message
-from .crashpolicy import CrashPolicy
+from .crashpolicy import CrashPolicy, DeathCause
 from .kernels import KernelHandle
 from .other_clients import OtherClientsPrinter
 from .replies import complete_reply, execute_reply, history_inputs, inspect_text, route_output
@@ -52,6 +63,14 @@ log = logging.getLogger(__name__)
 FRONTEND_MAGICS = ("%restart", "%shutdown_kernel")
 #: Ctrl-C presses during one cell after which the frontend stops waiting for the kernel.
 _GIVE_UP_AFTER = 3
+#: What to type when no kernel runs (after the crash policy stopped restarting).
+NO_KERNEL_HINT = (
+    "No kernel is running: press Enter on an empty line (or type y, or %restart) "
+    "to start a new one; Ctrl-D or exit leaves."
+)
+#: Typed when no kernel runs: start one.
+_START_ANSWERS = ("y", "yes")
+_LEAVE_ANSWERS = ("exit", "quit", "exit()", "quit()")
 
 
 class KernelBackend:
@@ -62,25 +81,25 @@ class KernelBackend:
         kernel: KernelHandle,
         *,
         policy: CrashPolicy | None = None,
-        ask: Callable[[str], str] | None = None,
+        interactive: bool = False,
         out: IO[str] | None = None,
         request_timeout: float = 1.0,
         is_complete_timeout: float = 0.3,
         history_file: Any = None,
         setup_lines: list[str] | None = None,
     ) -> None:
-        """``ask`` reads the user's answer when restarting stops (``None``: never ask, leave).
+        """``interactive``: someone at a terminal can decide when restarting stops (else: leave).
 
         ``setup_lines`` run silently in every kernel this backend connects to
         (the first and each restarted one): e.g. ``%config`` from the command line.
         """
         self.kernel = kernel
         self.policy = policy if policy is not None else CrashPolicy()
+        self.interactive = interactive
         self.request_timeout = request_timeout
         self.is_complete_timeout = is_complete_timeout
         self.history_file = history_file
         self.setup_lines = list(setup_lines or [])
-        self._ask = ask
         self._out = out
         self._lock = threading.RLock()
         self._client: Any = None
@@ -90,6 +109,9 @@ class KernelBackend:
         self._stop_kernel = kernel.owned
         self._others = OtherClientsPrinter()
         self._closed = False
+        #: Why no kernel runs, once restarting stopped (``None``: one runs, or is on its way).
+        self._stopped: str | None = None
+        self._never = threading.Event()  # the death event while no kernel runs
 
     # -- life cycle ---------------------------------------------------------
 
@@ -97,20 +119,145 @@ class KernelBackend:
     def out(self) -> IO[str]:
         return self._out if self._out is not None else sys.stdout
 
+    @property
+    def output_handler(self) -> OutputHandler:
+        """Where output that belongs to no cell of ours goes (start-up files, other clients)."""
+        return self._others.handler
+
+    @output_handler.setter
+    def output_handler(self, handler: OutputHandler) -> None:
+        self._others.handler = handler
+
+    @property
+    def stopped(self) -> str | None:
+        """Why no kernel runs and none is started by itself; ``None`` while one runs."""
+        return self._stopped
+
     def start(self) -> None:
-        """Start (or attach to) the kernel and connect; ``BackendDied`` if it cannot be done."""
-        try:
-            self.kernel.start()
-            self._connect()
-        except SplitError as e:
-            raise BackendDied(str(e)) from None
-        if not self.kernel.owned:
+        """Start (or attach to) the kernel and connect.
+
+        A kernel of ours that dies while starting is started again, under the
+        crash policy. When it keeps dying, an interactive session goes on with
+        no kernel (the reason is printed, the user asks for one at the prompt);
+        other sessions get ``BackendDied``. An attached kernel that cannot be
+        reached is ``BackendDied`` at once.
+        """
+        if not self.kernel.can_restart:
+            try:
+                self.kernel.start()
+                self._connect()
+            except SplitError as e:
+                raise BackendDied(str(e)) from None
             self._count = self._current_count()
+            return
+        try:
+            self._bring_up(self.kernel.start)
+        except BackendGone as gone:
+            raise BackendDied(str(gone)) from None
+        except BackendStopped as stopped:
+            text = str(stopped)
+            print(text[:1].upper() + text[1:], file=self.out, flush=True)
+
+    def restart(self) -> None:
+        """After a death: a fresh kernel, unless restarting stops (``BackendStopped``/``Gone``)."""
+        if not self.kernel.can_restart:
+            self._stop("this terminal did not start the kernel, so it cannot restart it")
+        if not self.policy.allow_restart():
+            self._stop(f"the kernel died {self.policy.describe()}")
+        self._bring_up(self.kernel.restart)
+
+    def _bring_up(self, launch: Callable[[], None]) -> None:
+        """``launch`` a kernel and connect; one that dies while starting is launched again."""
+        while True:
+            try:
+                with self._lock:
+                    self._drop_client()
+                    launch()
+                    self._connect()
+                self._stopped = None
+                return
+            except SplitError as e:
+                reason = self._start_failure(e)
+            self.policy.record_death("starting")
+            if not self.policy.allow_restart():
+                self._stop(f"the kernel died {self.policy.describe()} ({reason})")
+            print(
+                f"The kernel died while starting ({reason}); starting another.",
+                file=self.out,
+                flush=True,
+            )
+            launch = self.kernel.restart
+
+    def _start_failure(self, error: SplitError) -> str:
+        """What went wrong with a kernel that did not start, in a few words."""
+        if self.kernel.died.is_set():
+            return self.kernel.death_reason()
+        return str(error).splitlines()[0].rstrip(":;. ")
+
+    def _stop(self, why: str) -> NoReturn:
+        """Stop restarting: say why; the terminal goes on with no kernel, or leaves.
+
+        Raises ``BackendStopped`` in an interactive session (the user decides,
+        see :meth:`_start_again`), ``BackendGone`` otherwise.
+        """
+        with self._lock:
+            self._drop_client()
+        lines = [f"{why}; no kernel is started by itself now."]
+        tail = self.kernel.stderr_tail(20).rstrip()
+        if tail:
+            lines.append("Last lines of the kernel's stderr:")
+            lines.extend(f"    {line}" for line in tail.splitlines())
+        elif self.kernel.owned:
+            lines.append("The kernel wrote nothing to stderr.")
+        if not self.interactive:
+            raise BackendGone("\n".join([*lines, "Leaving."]))
+        self._stopped = why
+        raise BackendStopped("\n".join([*lines, NO_KERNEL_HINT]))
+
+    def _start_again(self, handler: OutputHandler) -> ExecuteReply:
+        """The user asked for a kernel while none runs (Enter, ``y``, ``%restart``)."""
+        self.policy.reset()
+        launch = self.kernel.restart
+        if not self.kernel.can_restart:  # an attached kernel that is gone: one of our own
+            from .kernels import OwnKernel
+
+            self.kernel.shutdown()
+            self.kernel = OwnKernel()
+            self._stop_kernel = True
+            launch = self.kernel.start
+        handler.stream("stdout", "Starting a new kernel...\n")
+        try:
+            self._bring_up(launch)
+        except BackendDied as e:
+            handler.stream("stderr", f"No kernel could be started: {e}\n")
+            return ExecuteReply("error", self._count, [])
+        handler.stream("stdout", "A new kernel is running (variables are gone, history is kept).\n")
+        return ExecuteReply("ok", self._count, [])
+
+    def _while_stopped(self, code: str, handler: OutputHandler) -> ExecuteReply:
+        """A line typed while no kernel runs: never run as code, never taken as a "no"."""
+        answer = code.strip()
+        if answer.lower() in _START_ANSWERS:
+            return self._start_again(handler)
+        if answer in _LEAVE_ANSWERS:
+            return ExecuteReply("ok", self._count, [{"source": "ask_exit", "keepkernel": False}])
+        handler.stream("stderr", f"Not run. {NO_KERNEL_HINT}\n")
+        return ExecuteReply("error", self._count, [])
+
+    def empty_line(self) -> None:
+        """Enter on an empty line: while no kernel runs, that starts one."""
+        if self._stopped is not None:
+            self._start_again(self.output_handler)
+
+    def _drop_client(self) -> None:
+        if self._client is not None:
+            self._client.stop_channels()
+            self._client = None
 
     def _connect(self) -> None:
+        """A client for the kernel, its start-up done (own kernels), the setup lines run."""
         with self._lock:
-            if self._client is not None:
-                self._client.stop_channels()
+            self._drop_client()
             client = self.kernel.new_client()
             client.start_channels()
             client.other_output_hook = self._others.show
@@ -119,10 +266,28 @@ class KernelBackend:
             # a kernel_info round trip that also proves the iopub subscription is live
             reply = client.wait_for_ready(timeout=self.request_timeout * 10)
             self._kernel_info = dict(reply.content)
+            if self.kernel.owned:
+                self._run_startup(client)
             for line in self.setup_lines:
                 done = client.execute_interactive(line, silent=True, store_history=False)
                 if done.content.get("status") != "ok":
                     print(f"warning: {line!r} failed in the kernel", file=sys.stderr)
+
+    def _run_startup(self, client: Any) -> None:
+        """The start-up request: the kernel runs the user's start-up files, shown here.
+
+        Its reply is what makes the kernel *started*: a death before it is a
+        death while starting. Ctrl-C meanwhile interrupts the start-up files.
+        """
+        handler = self.output_handler
+        with self._forward_sigint():
+            client.execute_interactive(
+                "",
+                output_hook=lambda m: self._on_output(m, handler),
+                died=self.kernel.died,
+                silent=True,
+                store_history=False,
+            )
 
     def _current_count(self) -> int:
         """The count an attached kernel's next cell gets (a silent, unstored execute)."""
@@ -135,69 +300,6 @@ class KernelBackend:
             return int(count) if count else 1
         except (TimeoutError, SplitError):
             return 1
-
-    def restart(self) -> None:
-        """After a death: a fresh kernel, unless it keeps dying (then ask, or ``BackendGone``)."""
-        if not self.kernel.can_restart:
-            self._offer_new_kernel("this terminal did not start it, so it cannot restart it")
-            return
-        if not self.policy.allow_restart():
-            self._explain_refusal()
-            self._offer_new_kernel("")
-            return
-        self._restart_now()
-
-    def _explain_refusal(self) -> None:
-        out = self.out
-        print(
-            f"The kernel died {self.policy.describe()}; not restarting it automatically.",
-            file=out,
-        )
-        tail = self.kernel.stderr_tail(20).rstrip()
-        if tail:
-            print("Last lines of the kernel's stderr:", file=out)
-            for line in tail.splitlines():
-                print(f"    {line}", file=out)
-        else:
-            print("The kernel wrote nothing to stderr.", file=out)
-        out.flush()
-
-    def _offer_new_kernel(self, why: str) -> None:
-        """Ask whether to start a new kernel; without a way to ask, or on "n", leave."""
-        if why:
-            print(f"The kernel is gone ({why}).", file=self.out, flush=True)
-        answer = "n"
-        if self._ask is not None:
-            try:
-                answer = self._ask("Start a new kernel ([y]/n)? ").strip().lower()
-            except (EOFError, KeyboardInterrupt):
-                answer = "n"
-        if answer not in ("", "y", "yes"):
-            raise BackendGone("no new kernel started; leaving.")
-        if not self.kernel.can_restart:
-            from .kernels import OwnKernel
-
-            self.kernel.shutdown()
-            self.kernel = OwnKernel()
-            self._stop_kernel = True
-            try:
-                self.start()
-            except BackendDied as e:
-                raise BackendGone(f"a new kernel could not be started: {e}") from None
-            return
-        self.policy.reset()
-        self._restart_now()
-
-    def _restart_now(self) -> None:
-        with self._lock:
-            if self._client is not None:
-                self._client.stop_channels()
-                self._client = None
-            try:
-                self.kernel.restart()
-                self._connect()
-            except SplitError as e:
-                raise BackendDied(str(e)) from None
 
     def shutdown(self) -> None:
         """Leave: stop our own kernel; an attached one keeps running unless asked to stop."""
@@ -254,6 +356,8 @@ class KernelBackend:
 
     def banner(self) -> str:
         text = str(self._kernel_info.get("banner") or "").rstrip("\n")
+        if self._stopped is not None:
+            return (text + "\n" if text else "") + f"Two-process mode. {NO_KERNEL_HINT}\n"
         pid = getattr(self.kernel, "pid", None)
         where = f"in process {pid}" if pid else f"at {self.kernel.connection_file}"
         how = (
@@ -269,8 +373,11 @@ class KernelBackend:
         line = code.strip()
         if line in FRONTEND_MAGICS:
             return self._frontend_magic(line, handler)
+        if self._stopped is not None:
+            return self._while_stopped(code, handler)
+        users_cell = store_history and not silent
         if self._client is None or self.kernel.died.is_set():
-            raise self._death("Kernel died before this cell ran")
+            raise self._death("Kernel died before this cell ran", "idle")
         with self._lock, self._forward_sigint():
             try:
                 msg = self._client.execute_interactive(
@@ -283,10 +390,11 @@ class KernelBackend:
                     allow_stdin=True,
                 )
             except KernelDied:
-                raise self._death() from None
+                raise self._death("Kernel died", "cell" if users_cell else "idle") from None
         reply = execute_reply(msg.content, self._count)
-        if store_history and not silent and reply.status != "aborted":
+        if users_cell and reply.status != "aborted":
             self._count = reply.execution_count + 1
+            self.policy.cell_ran()
         return reply
 
     def evaluate(self, expression: str) -> str | None:
@@ -316,15 +424,16 @@ class KernelBackend:
     @property
     def died(self) -> Any:
         """The kernel's death event (a ``threading.Event``): the terminal watches it
-        while it waits at the prompt, so a death there is reported at once."""
-        return self.kernel.died
+        while it waits at the prompt, so a death there is reported at once. With
+        no kernel running, an event that never fires."""
+        return self._never if self._stopped is not None else self.kernel.died
 
     def death_at_prompt(self) -> BackendDied:
         """The one-line report of a death noticed while the user was at the prompt."""
-        return self._death("Kernel died")
+        return self._death("Kernel died", "idle")
 
-    def _death(self, what: str = "Kernel died") -> BackendDied:
-        self.policy.record_death()
+    def _death(self, what: str, cause: DeathCause) -> BackendDied:
+        self.policy.record_death(cause)
         return BackendDied(f"{what}: {self.kernel.death_reason()}")
 
     def _on_output(self, msg: Message, handler: OutputHandler) -> None:
@@ -379,12 +488,15 @@ class KernelBackend:
         if line == "%shutdown_kernel":
             self._stop_kernel = True
             return ExecuteReply("ok", self._count, [{"source": "ask_exit", "keepkernel": False}])
+        if self._stopped is not None:
+            return self._start_again(handler)
         if not self.kernel.can_restart:
             handler.stream("stderr", "%restart: this terminal did not start the kernel.\n")
             return ExecuteReply("error", self._count, [])
+        self.policy.reset()  # asked for: a fresh start, however the last ones went
         try:
-            self._restart_now()
-        except BackendDied as e:
+            self._bring_up(self.kernel.restart)
+        except BackendDied as e:  # BackendStopped too: no kernel runs now
             handler.stream("stderr", f"Restarting the kernel failed: {e}\n")
             return ExecuteReply("error", self._count, [])
         handler.stream("stdout", "Kernel restarted (variables are gone, history is kept).\n")

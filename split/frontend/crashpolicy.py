@@ -1,60 +1,67 @@
-"""When to stop restarting a kernel that keeps dying: a sliding window of crashes.
+"""When to stop restarting a kernel that keeps dying: deaths nobody's cell caused, in a row.
 
-A kernel that crashes once (a segfault in a C extension, the out-of-memory
-killer) is restarted at once: that is the point of the two-process mode. A
-kernel that crashes again and again within seconds (a startup file that
-segfaults, an extension that aborts on import) would turn that into a restart
-loop; after ``limit`` deaths within ``window`` seconds the frontend stops,
-says why, and lets the user choose. The clock is injected, so tests need no
-sleeps.
+A kernel that dies while running a cell the user sent (a segfault in a C
+extension, ``os._exit``, the out-of-memory killer) is always restarted: that
+is the case the two-process mode exists for, however often it happens. A
+restart *loop* is something else: a kernel that dies while it starts (a
+start-up file or an extension that crashes on load) or while it sits idle with
+no cell of the user's running, again and again. After ``limit`` such deaths in
+a row the frontend stops restarting, says why, and waits for the user to ask
+for a new kernel. A cell of the user's that runs to its reply ends the streak,
+as does a death during one: the kernel demonstrably works until the user's
+code breaks it.
+
+No clock is involved, so a busy machine (slow starts) changes nothing.
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from collections.abc import Callable
+from typing import Literal
 
-__all__ = ["CrashPolicy"]
+__all__ = ["CrashPolicy", "DeathCause"]
+
+#: What the kernel was doing when it died: running a cell the user sent, starting
+#: (before it had answered its start-up request), or idle with no cell of the user's.
+DeathCause = Literal["cell", "starting", "idle"]
 
 
 class CrashPolicy:
-    """Counts kernel deaths; ``allow_restart()`` says whether another restart is sensible."""
+    """Counts deaths that no cell of the user's caused; ``allow_restart()`` says when to stop."""
 
-    def __init__(
-        self, limit: int = 3, window: float = 30.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, limit: int = 5) -> None:
         if limit < 1:
             raise ValueError("limit must be at least 1")
         self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._deaths: deque[float] = deque()
+        self._streak: list[DeathCause] = []
 
-    def record_death(self) -> None:
-        """Note one death, now."""
-        now = self._clock()
-        self._deaths.append(now)
-        self._forget_old(now)
+    def record_death(self, cause: DeathCause) -> None:
+        """Note one death; one during a cell of the user's ends the streak instead."""
+        if cause == "cell":
+            self._streak.clear()
+        else:
+            self._streak.append(cause)
 
-    def _forget_old(self, now: float) -> None:
-        while self._deaths and now - self._deaths[0] > self.window:
-            self._deaths.popleft()
-
-    @property
-    def recent_deaths(self) -> int:
-        """Deaths within the window, counting back from now."""
-        self._forget_old(self._clock())
-        return len(self._deaths)
-
-    def allow_restart(self) -> bool:
-        """False once ``limit`` deaths happened within ``window`` seconds."""
-        return self.recent_deaths < self.limit
+    def cell_ran(self) -> None:
+        """A cell of the user's got its reply: the kernel works."""
+        self._streak.clear()
 
     def reset(self) -> None:
-        """Forget the past deaths (the user asked for a new kernel explicitly)."""
-        self._deaths.clear()
+        """Forget the streak (the user asked for a new kernel explicitly)."""
+        self._streak.clear()
+
+    @property
+    def streak(self) -> int:
+        """Deaths in a row that no cell of the user's caused."""
+        return len(self._streak)
+
+    def allow_restart(self) -> bool:
+        """False once ``limit`` deaths in a row came with no cell of the user's running."""
+        return len(self._streak) < self.limit
 
     def describe(self) -> str:
-        """``"3 times within 30 s"``: why restarting stopped, for the user."""
-        return f"{self.recent_deaths} times within {self.window:g} s"
+        """``"5 times in a row while starting"``: why restarting stopped, for the user."""
+        n = len(self._streak)
+        times = "once" if n == 1 else f"{n} times in a row"
+        if self._streak and all(cause == "starting" for cause in self._streak):
+            return f"{times} while starting"
+        return f"{times} with no cell of yours running"

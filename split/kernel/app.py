@@ -167,15 +167,15 @@ def _build_interpreter(publish: Publish, ask: RequestInput, connection_file: Pat
 
 
 def _finish(interpreter: Any) -> None:
-    """On the thread that serves requests: the shell is current there; start-up files run."""
+    """On the thread that serves requests: the shell is current there; start-up files run.
+
+    They run inside the request that first needs the shell, their output
+    published to that request's client (see ``Interpreter.run_startup``).
+    """
     from legacy_shell._current import set_current
 
-    shell = interpreter.shell
-    set_current(shell)
-    try:
-        shell.run_startup(pythonstartup=False)
-    except Exception:
-        log.exception("start-up files failed")
+    set_current(interpreter.shell)
+    interpreter.run_startup()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -228,6 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     core = KernelCore.create(channels, session, make_interpreter)
     signal.signal(signal.SIGTERM, lambda signum, frame: core.stop())
+    from .sigwatch import SigintWatchdog
+
+    SigintWatchdog(lambda: core.sigints, core.sigint_handler).install()
     assert lazy is not None
     _serve_rpc(core, channels, info, lazy, path)
     lazy.start_building()
@@ -268,6 +271,8 @@ def _serve_rpc(core: Any, channels: Any, info: ConnectionInfo, lazy: Any, path: 
                 info.key_bytes,
                 host,
                 executing=core.executing,
+                begin_request=core.begin_request,
+                settle_interrupt=core.settle_interrupt,
                 allow_new_shell=allow_new_shell,
             )
         return server

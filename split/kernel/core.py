@@ -15,7 +15,11 @@ protocol's ordering rules, so the interpreter and the transport need not:
 Shell requests run on the thread that calls :meth:`KernelCore.run` (the main
 thread in a kernel process); control requests arrive on the transport's control
 thread. An interrupt raises ``KeyboardInterrupt`` in the running cell only: on
-the main thread SIGINT is handled so that it never ends an idle kernel.
+the main thread SIGINT is handled so that it never ends an idle kernel. An
+interrupt that finds the kernel idle *with a request already waiting* (the user
+pressed Ctrl-C right after Enter, before the kernel took the cell up) belongs
+to that request: the next request to start takes it (:meth:`begin_request`),
+and if it runs code, that code ends with ``KeyboardInterrupt`` at once.
 """
 
 from __future__ import annotations
@@ -94,6 +98,12 @@ class KernelCore:
         self._interrupt = interrupt
         self._parent: Message | None = None
         self._executing = False
+        #: An interrupt that arrived while idle with a request queued: the next request's.
+        self._queued_interrupt = False
+        #: Runs of the SIGINT handler (the interrupt watchdog counts on it).
+        self.sigints = 0
+        #: The SIGINT handler ``run`` installs on the main thread.
+        self.sigint_handler = self._on_sigint
         self._stop = threading.Event()
         self._backlog: deque[Message] = deque()
         self._run_thread: threading.Thread | None = None
@@ -159,11 +169,13 @@ class KernelCore:
         """Serve until a shutdown request or :meth:`stop`; then end the shell, close channels."""
         self._run_thread = threading.current_thread()
         on_main = self._run_thread is threading.main_thread()
-        saved_sigint = signal.signal(signal.SIGINT, self._on_sigint) if on_main else None
+        saved_sigint = signal.signal(signal.SIGINT, self.sigint_handler) if on_main else None
         self.channels.start(self._on_control)
         self._publish("status", {"execution_state": "starting"}, None)
         try:
             while not self._stop.is_set():
+                if not self._backlog:
+                    self.settle_interrupt()
                 msg = self._backlog.popleft() if self._backlog else self._recv()
                 if msg is not None:
                     self._dispatch_shell(msg)
@@ -194,8 +206,25 @@ class KernelCore:
 
     def _on_sigint(self, signum: int, frame: Any) -> None:
         __tracebackhide__ = True  # the user's traceback ends in their code, not here
+        self.sigints += 1
         if self._executing:
             raise KeyboardInterrupt
+        if self.channels.has_pending():  # meant for the request that has not started yet
+            self._queued_interrupt = True
+
+    def begin_request(self) -> bool:
+        """A request starts: whether an interrupt arrived while it waited in the queue.
+
+        Every request takes the flag, whatever it is, so an interrupt never
+        outlives the request it was queued behind; one that runs code ends at once.
+        """
+        queued, self._queued_interrupt = self._queued_interrupt, False
+        return queued
+
+    def settle_interrupt(self) -> None:
+        """Nothing waits any more: an interrupt kept for a queued request is dropped."""
+        if self._queued_interrupt and not self.channels.has_pending():
+            self._queued_interrupt = False
 
     # -- dispatch ------------------------------------------------------------------
 
@@ -245,6 +274,7 @@ class KernelCore:
 
     def _dispatch_shell(self, msg: Message) -> None:
         self._parent = msg
+        self._interrupt_this_cell = self.begin_request()
         self._serve(msg, self._shell_handlers, self.channels.send_shell)
         if msg.msg_type == "execute_request" and self._to_abort is not None:
             queued, self._to_abort = self._to_abort, None
@@ -268,6 +298,8 @@ class KernelCore:
     #: requests that were queued when an execute failed (taken BEFORE its reply went
     #: out: a request sent after the client saw the error reply is not aborted)
     _to_abort: list[Message] | None = None
+    #: the request being served was interrupted while it waited in the queue
+    _interrupt_this_cell = False
 
     def _execute(self, msg: Message) -> dict[str, Any]:
         c = msg.content
@@ -279,6 +311,9 @@ class KernelCore:
         # execute_input goes out must not be lost)
         self._executing = True
         try:
+            if self._interrupt_this_cell:
+                self._interrupt_this_cell = False
+                raise KeyboardInterrupt  # Ctrl-C came while the cell waited in the queue
             if not silent:
                 self._publish(
                     "execute_input", {"code": code, "execution_count": interp.execution_count}, msg
@@ -369,6 +404,8 @@ class KernelCore:
         if self._interrupt is not None:
             self._interrupt()
         elif self._run_thread is threading.main_thread():
+            # to the process, as a terminal's Ctrl-C: whichever thread takes it, the
+            # kernel's watchdog (split.kernel.sigwatch) sees that the main thread runs it
             os.kill(os.getpid(), signal.SIGINT)
         elif self._executing and self._run_thread is not None and self._run_thread.ident:
             # a core run on another thread (tests): an asynchronous exception

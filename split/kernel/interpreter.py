@@ -16,9 +16,10 @@ Field names and behaviours follow the Jupyter messaging spec 5.3.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from legacy_shell._current import use_shell
@@ -90,12 +91,10 @@ class Interpreter:
             store_history = False  # the spec: silent forces store_history off
         sink = self._sink
         sink.reset()
-        saved = sys.stdout, sys.stderr, shell.output
-        sys.stdout, sys.stderr, shell.output = self._stdout, self._stderr, sink
         expressions: dict[str, Any] = {}
         error: BaseException | None = None
         try:
-            with use_shell(shell), self._input.installed(allow_stdin):
+            with self._cell_io(allow_stdin):
                 try:
                     result = shell.run_cell(code, store_history=store_history, silent=silent)
                     error = result.error_before_exec or result.error_in_exec
@@ -111,8 +110,6 @@ class Interpreter:
             log.exception("execute failed in the shell")
             error = e
             self._report(e)
-        finally:
-            sys.stdout, sys.stderr, shell.output = saved
         reply: dict[str, Any] = {"execution_count": shell.execution_count - 1}
         if error is None:
             reply["status"] = "ok"
@@ -123,6 +120,34 @@ class Interpreter:
             reply["user_expressions"] = {}
         reply["payload"] = list(sink.payloads)
         return reply
+
+    @contextlib.contextmanager
+    def _cell_io(self, allow_stdin: bool) -> Iterator[None]:
+        """While code of the user's runs: its output published, ``input()`` asked of the frontend."""
+        shell = self.shell
+        saved = sys.stdout, sys.stderr, shell.output
+        sys.stdout, sys.stderr, shell.output = self._stdout, self._stderr, self._sink
+        try:
+            with use_shell(shell), self._input.installed(allow_stdin):
+                yield
+        finally:
+            sys.stdout, sys.stderr, shell.output = saved
+
+    def run_startup(self) -> None:
+        """The user's extensions and start-up files, once, their output published as a cell's.
+
+        The kernel runs them for the first request that needs the shell, so
+        whatever they print or raise reaches the client that sent it (the
+        terminal sends a start-up request first, and shows it before the first
+        prompt). ``input()`` there raises ``StdinNotImplementedError``: the
+        request that happens to come first may be one no client answers.
+        """
+        self._sink.reset()
+        try:
+            with self._cell_io(allow_stdin=False):
+                self.shell.run_startup(pythonstartup=False)
+        except Exception:  # a bug in the shell: each step reports the user's own errors
+            log.exception("start-up files failed")
 
     def _report(self, error: BaseException) -> None:
         """Publish ``error`` as the shell would have (for errors outside the cell)."""

@@ -22,6 +22,8 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 
+from ..sigmask import start_helper_thread
+
 __all__ = ["OutStream", "StreamBatcher", "StreamPublisher"]
 
 log = logging.getLogger(__name__)
@@ -110,7 +112,7 @@ class StreamBatcher:
                     self._thread = threading.Thread(
                         target=self._run, name="split-stream-flusher", daemon=True
                     )
-                    self._thread.start()
+                    start_helper_thread(self._thread)
         self._wake.set()
 
     def _run(self) -> None:

@@ -27,6 +27,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..sigmask import start_helper_thread
+
 if TYPE_CHECKING:
     from .core import InterpreterAPI
 
@@ -79,7 +81,7 @@ class LazyInterpreter:
         self._thread = threading.Thread(
             target=self._build_in_background, name="split-kernel-build", daemon=True
         )
-        self._thread.start()
+        start_helper_thread(self._thread)
 
     def _build_in_background(self) -> None:
         try:

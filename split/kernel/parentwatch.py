@@ -26,6 +26,8 @@ import sys
 import threading
 from collections.abc import Callable
 
+from ..sigmask import start_helper_thread
+
 __all__ = ["exit_now", "set_parent_death_signal", "watch_parent_fd", "watch_parent_pid"]
 
 log = logging.getLogger("split.kernel.parentwatch")
@@ -52,7 +54,7 @@ def watch_parent_fd(fd: int, on_gone: Callable[[], None] = exit_now) -> threadin
         on_gone()
 
     thread = threading.Thread(target=wait, name="split-parent-watch", daemon=True)
-    thread.start()
+    start_helper_thread(thread)
     return thread
 
 
@@ -100,5 +102,5 @@ def watch_parent_pid(pid: int, on_gone: Callable[[], None] = exit_now) -> thread
         on_gone()
 
     thread = threading.Thread(target=wait, name="split-parent-pid-watch", daemon=True)
-    thread.start()
+    start_helper_thread(thread)
     return thread

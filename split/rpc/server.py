@@ -117,6 +117,10 @@ def _error_body(error: BaseException) -> dict[str, Any]:
     return body
 
 
+#: Ops that run shell code: an interrupt that came while one waited in the queue is its own.
+_STARTS_CODE = frozenset({"call", "batch"})
+
+
 def _private(name: str) -> bool:
     return any(part.startswith("_") or not part for part in name.split("."))
 
@@ -132,13 +136,23 @@ class RpcServer:
         *,
         callback_timeout: float = 120.0,
         executing: Callable[[], contextlib.AbstractContextManager[None]] | None = None,
+        begin_request: Callable[[], bool] | None = None,
+        settle_interrupt: Callable[[], None] | None = None,
         allow_new_shell: bool = False,
     ) -> None:
-        """``executing()`` marks the time a call runs code (the kernel core's interrupt state)."""
+        """``executing()`` marks the time a call runs code (the kernel core's interrupt state);
+        ``begin_request()`` says whether an interrupt came while a call waited in the queue,
+        ``settle_interrupt()`` drops such an interrupt once nothing waits (the core's).
+        """
         self.host = host
         #: Whether ``new_shell`` is served (the kernel reads it from its start-up environment).
         self.allow_new_shell = allow_new_shell
         self._executing = executing or contextlib.nullcontext
+        self._begin_request = begin_request or (lambda: False)
+        self._settle_interrupt = settle_interrupt or (lambda: None)
+        #: an interrupt for the message being handled, or for the next one (see _wait_callback)
+        self._interrupt_queued = False
+        self._interrupt_call = False
         self.callback_timeout = callback_timeout
         self._key = key
         self._owner = threading.current_thread()
@@ -187,6 +201,12 @@ class RpcServer:
         self._send(ident, {"op": "probe"})
         return ident in self._idents
 
+    def _readable(self) -> bool:
+        try:
+            return bool(cast(int, self.socket.get(_EVENTS)) & _POLLIN)
+        except zmq.ZMQError:
+            return False
+
     def on_readable(self) -> None:
         """Serve every message waiting on the socket (main thread)."""
         sock = self.socket
@@ -195,6 +215,7 @@ class RpcServer:
                 self._handle(sock.recv_multipart())
         except zmq.ZMQError as e:  # closed under us at shutdown
             log.debug("rpc socket: %s", e)
+        self._settle_interrupt()
 
     def _send(self, ident: bytes, message: dict[str, Any]) -> None:
         try:
@@ -223,6 +244,11 @@ class RpcServer:
         if op is None:
             self._bad.drop("rpc", MalformedMessage(f"unknown RPC op {message['op']!r}"))
             return
+        if message["op"] in _STARTS_CODE:
+            # an interrupt that came while this call waited is its own: if it runs code,
+            # that ends with KeyboardInterrupt at once
+            self._interrupt_call = self._begin_request() or self._interrupt_queued
+            self._interrupt_queued = False
         try:
             op(ident, message)
         except NeedHello as e:
@@ -235,6 +261,8 @@ class RpcServer:
             raise  # an interrupt: the kernel core's to handle
         except BaseException:  # nothing a client sends may end the kernel's loop
             log.exception("rpc: serving %r failed", message.get("op"))
+        finally:
+            self._interrupt_call = False
 
     # -- clients -----------------------------------------------------------------------
 
@@ -312,6 +340,9 @@ class RpcServer:
         sys.stdout, sys.stderr = out, err
         try:
             with use_shell(self.host.shell), self._executing():
+                if self._interrupt_call:
+                    self._interrupt_call = False
+                    raise KeyboardInterrupt  # Ctrl-C came while the call waited in the queue
                 yield
         finally:
             out.flush()
@@ -482,10 +513,20 @@ class RpcServer:
                     raise CallbackError(
                         f"{name}: its client did not answer within {self.callback_timeout:g} s"
                     )
-                if self.socket.poll(int(min(remaining, 0.1) * 1000) + 1):
-                    self.on_readable()
-                elif not self._probe(target):
-                    raise CallbackGone(f"{name}: the caller stopped waiting for it")
+                try:
+                    if self.socket.poll(int(min(remaining, 0.1) * 1000) + 1):
+                        self.on_readable()
+                    elif not self._probe(target):
+                        raise CallbackGone(f"{name}: the caller stopped waiting for it")
+                except KeyboardInterrupt:
+                    # a client interrupts only a call it waits on; with a message already
+                    # here, that may be the call the callback's code made (not yet started)
+                    if not self._readable():
+                        raise
+                    self._interrupt_queued = True
+            if self._interrupt_queued:  # no call of the callback's took it: the caller's code
+                self._interrupt_queued = False
+                raise KeyboardInterrupt
             return self._callback_replies.pop(request)
         finally:
             self._callback_replies.pop(request, None)

@@ -108,6 +108,9 @@ class InMemoryChannels:
         """Make a blocked ``recv_shell`` return ``None`` now (from any thread)."""
         self._shell.put(_STOP)
 
+    def has_pending(self) -> bool:
+        return not self._shell.empty()
+
     def pending_shell(self) -> list[Message]:
         queued: list[Message] = []
         while True:

@@ -33,6 +33,7 @@ import zmq
 from ..channels import ControlHandler
 from ..connection import ConnectionInfo
 from ..session import Session
+from ..sigmask import start_helper_thread
 from ..wire import Message, serialize
 from . import BadMessages, PortInUse, TransportError, Verifier
 
@@ -167,7 +168,7 @@ class ZmqKernelChannels:
             ),
         ]
         for t in self._threads:
-            t.start()
+            start_helper_thread(t)
 
     @property
     def context(self) -> zmq.Context[Any]:
@@ -263,6 +264,11 @@ class ZmqKernelChannels:
                     handler()
             if not events and deadline is not None:
                 return None
+
+    def has_pending(self) -> bool:
+        if self._closed:
+            return False
+        return any(cast(int, sock.get(_EVENTS)) & _POLLIN for sock in (self._shell, *self._readers))
 
     def wake(self) -> None:
         """Make a blocked ``recv_shell`` return ``None`` now (from any thread)."""

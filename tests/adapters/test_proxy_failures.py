@@ -149,12 +149,16 @@ def test_interrupting_the_kernel_stops_a_cell_a_proxy_runs(fresh_kernel: Kernel)
 def ctrl_c_once(running: threading.Event) -> Iterator[None]:
     """Ctrl-C (SIGINT to this process) once ``running`` is set, as a user at a terminal would.
 
+    A terminal's Ctrl-C comes from outside the process, which hands it to a thread that
+    does not block it; the pressing thread blocks it, so that it does not take the signal
+    itself (a thread that sends a signal to its own process may be the one to get it).
     A run started in the background inherits SIGINT ignored: Python's default handler is
     installed meanwhile, and the handler before it put back after.
     """
     saved = signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def press() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         if running.wait(TIMEOUT):
             os.kill(os.getpid(), signal.SIGINT)
 
@@ -366,5 +370,35 @@ def test_ctrl_c_in_a_call_made_from_a_callback_interrupts_that_call(
         # both calls are over: the handler they found is back
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert interrupted is True  # the innermost call's cell got the KeyboardInterrupt
+    assert time.monotonic() - started < 10
+    assert proxy.run_cell("1 + 1").result == 2
+
+
+def test_ctrl_c_while_a_callbacks_own_code_runs_raises_in_that_code(fresh_kernel: Kernel) -> None:
+    """As in-process: the Ctrl-C lands in the code that runs, here the client's callback.
+
+    The callback is a magic of ours that is busy in this process when Ctrl-C comes
+    (before it calls the kernel again): ``KeyboardInterrupt`` is raised in it, the
+    kernel's magic call fails with it, and it comes back out of ``run_line_magic``.
+    """
+    proxy = fresh_kernel.proxy
+    busy = threading.Event()
+
+    def inner(line: str) -> None:  # a magic of ours: busy here, then a long cell in the kernel
+        busy.set()
+        # busy for 30 s, interrupted here by the Ctrl-C (short sleeps: a signal that comes
+        # just before a blocking call is handled only when it returns, in any Python program)
+        for _ in range(3000):
+            time.sleep(0.01)
+        proxy.run_cell(LONG_CELL)
+
+    proxy.register_magic_function(lambda line: None, "line", "started")
+    proxy.register_magic_function(inner, "line", "inner")
+    started = time.monotonic()
+    with ctrl_c_once(busy):
+        with pytest.raises(KeyboardInterrupt):
+            proxy.run_line_magic("inner", "")
+        # the call is over: the handler it found is back
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert time.monotonic() - started < 10
     assert proxy.run_cell("1 + 1").result == 2

@@ -167,17 +167,125 @@ def test_a_kill_during_a_cell_is_noticed_within_100_ms(backend: KernelBackend) -
     backend.restart()
 
 
-def test_restarting_stops_when_the_kernel_keeps_dying(runtime: Path) -> None:
-    kb = KernelBackend(OwnKernel(KernelManager()), policy=CrashPolicy(limit=2), ask=None)
+CRASH = "import os; os.write(2, b'dying words\\n'); os._exit(5)"
+
+
+def test_a_kernel_that_dies_running_the_users_cells_is_always_restarted(runtime: Path) -> None:
+    kb = KernelBackend(OwnKernel(KernelManager()), policy=CrashPolicy(limit=2))
     kb.start()
     try:
-        with pytest.raises(BackendDied):
-            kb.execute("import os; os.write(2, b'dying words\\n'); os._exit(5)", Recorder())
-        kb.restart()
-        with pytest.raises(BackendDied):
-            kb.execute("import os; os.write(2, b'dying words\\n'); os._exit(5)", Recorder())
-        with pytest.raises(BackendGone, match="leaving"):
+        for _ in range(4):  # twice the limit: deaths the user's code caused never count
+            with pytest.raises(BackendDied, match="exited with code 5"):
+                kb.execute(CRASH, Recorder())
             kb.restart()
+        rec = Recorder()
+        kb.execute("print(6*7)", rec)
+        assert rec.text() == "42\n"
+    finally:
+        kb.shutdown()
+
+
+def _crashing_startup_file(shell_home: Path) -> Path:
+    startup = shell_home / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    path = startup / "00-crash.py"
+    path.write_text(CRASH + "\n")
+    return path
+
+
+def test_a_kernel_that_dies_while_starting_is_tried_limit_times_then_left_stopped(
+    runtime: Path, shell_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crash = _crashing_startup_file(shell_home)
+    kb = KernelBackend(OwnKernel(KernelManager()), policy=CrashPolicy(limit=3), interactive=True)
+    kb.start()  # an interactive session starts even so, with no kernel
+    try:
+        said = capsys.readouterr().out
+        assert said.count("The kernel died while starting (exited with code 5); starting") == 2
+        assert "died 3 times in a row while starting (exited with code 5)" in said
+        assert "dying words" in said  # the kernel's last stderr lines
+        assert "No kernel is running" in said
+        assert kb.stopped is not None
+        assert not kb.died.is_set()  # nothing is running, so nothing can die at the prompt
+        rec = Recorder()
+        reply = kb.execute("print(6*7)", rec)  # typed code is not an answer, and is not run
+        assert reply.status == "error"
+        assert "Not run. No kernel is running" in rec.text("stderr")
+        assert kb.execute("n", Recorder()).status == "error"  # nor is "n": nothing leaves
+        crash.unlink()
+        rec = Recorder()
+        assert kb.execute("y", rec).status == "ok"
+        assert "A new kernel is running" in rec.text()
+        rec = Recorder()
+        kb.execute("print(6*7)", rec)
+        assert rec.text() == "42\n"
+    finally:
+        kb.shutdown()
+
+
+def test_enter_on_an_empty_line_and_percent_restart_start_a_kernel_when_none_runs(
+    runtime: Path, shell_home: Path
+) -> None:
+    crash = _crashing_startup_file(shell_home)
+    kb = KernelBackend(OwnKernel(KernelManager()), policy=CrashPolicy(limit=1), interactive=True)
+    kb.start()
+    try:
+        assert kb.stopped is not None
+        rec = Recorder()
+        kb.output_handler = rec
+        kb.empty_line()  # still crashing: tried once more, then stopped again
+        assert kb.stopped is not None
+        assert "No kernel could be started" in rec.text("stderr")
+        crash.unlink()
+        rec = Recorder()
+        assert kb.execute("%restart", rec).status == "ok"
+        assert kb.stopped is None
+        kb.empty_line()  # with a kernel running, an empty line does nothing
+        rec = Recorder()
+        kb.execute("print(6*7)", rec)
+        assert rec.text() == "42\n"
+        assert kb.execute("exit", Recorder()).status == "ok"
+    finally:
+        kb.shutdown()
+
+
+def test_without_a_terminal_a_kernel_that_keeps_dying_while_starting_ends_the_session(
+    runtime: Path, shell_home: Path
+) -> None:
+    _crashing_startup_file(shell_home)
+    kb = KernelBackend(OwnKernel(KernelManager()), policy=CrashPolicy(limit=2))
+    try:
+        with pytest.raises(BackendDied, match="died 2 times in a row while starting") as caught:
+            kb.start()
+        assert not isinstance(caught.value, BackendGone)  # start() says "could not start"
+    finally:
+        kb.shutdown()
+
+
+def test_exit_typed_while_no_kernel_runs_leaves(runtime: Path, shell_home: Path) -> None:
+    _crashing_startup_file(shell_home)
+    kb = KernelBackend(OwnKernel(KernelManager()), policy=CrashPolicy(limit=1), interactive=True)
+    kb.start()
+    try:
+        reply = kb.execute("exit", Recorder())
+        assert reply.payloads == [{"source": "ask_exit", "keepkernel": False}]
+    finally:
+        kb.shutdown()
+
+
+def test_start_up_files_output_reaches_the_terminal_before_the_first_cell(
+    runtime: Path, shell_home: Path
+) -> None:
+    startup = shell_home / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-hello.py").write_text("print('hello from start-up')\n1/0\n")
+    kb = KernelBackend(OwnKernel(KernelManager()))
+    rec = Recorder()
+    kb.output_handler = rec
+    kb.start()
+    try:
+        assert rec.text() == "hello from start-up\n"
+        assert [c[1] for c in rec.calls if c[0] == "error"] == ["ZeroDivisionError"]
     finally:
         kb.shutdown()
 
@@ -205,16 +313,26 @@ def test_other_clients_output_is_shown_before_the_next_prompt(backend: KernelBac
     assert any("[remote]" in c[2] for c in rec.calls if c[0] == "stream")
 
 
-def test_crash_policy_counts_deaths_in_a_sliding_window() -> None:
-    now = [0.0]
-    policy = CrashPolicy(limit=3, window=30, clock=lambda: now[0])
-    for t in (0, 10, 20):
-        now[0] = t
-        policy.record_death()
-    assert not policy.allow_restart()
-    assert policy.describe() == "3 times within 30 s"
-    now[0] = 31
+def test_crash_policy_counts_only_deaths_no_cell_of_the_users_caused() -> None:
+    policy = CrashPolicy(limit=3)
+    for _ in range(10):
+        policy.record_death("cell")
     assert policy.allow_restart()
+    policy.record_death("starting")
+    policy.record_death("idle")
+    assert policy.allow_restart()
+    policy.cell_ran()  # a cell of the user's worked: the streak is over
+    for _ in range(3):
+        policy.record_death("starting")
+    assert not policy.allow_restart()
+    assert policy.describe() == "3 times in a row while starting"
+    policy.record_death("cell")
+    assert policy.allow_restart()
+    policy.record_death("starting")
+    policy.record_death("idle")
+    assert policy.describe() == "2 times in a row with no cell of yours running"
+    policy.reset()
+    assert policy.streak == 0
 
 
 def test_reply_mapping_without_a_kernel() -> None:
@@ -258,7 +376,7 @@ def test_an_attached_kernel_that_dies_is_reported_within_the_heartbeat_period(
         os.kill(pid, signal.SIGKILL)
         with pytest.raises(BackendDied, match="heartbeat"):
             kb.execute("import time; time.sleep(30)", Recorder())
-        with pytest.raises(BackendGone):  # nobody to ask: leave
+        with pytest.raises(BackendGone, match="did not start the kernel"):  # nobody to ask
             kb.restart()
         kb.shutdown()
     finally:

@@ -10,6 +10,8 @@ makes on its channels is also recorded in order, so ordering rules
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -145,6 +147,9 @@ class Recorder:
     def pending_shell(self) -> list[Message]:
         return self.inner.pending_shell()  # type: ignore[no-any-return]
 
+    def has_pending(self) -> bool:
+        return bool(self.inner.has_pending())
+
     def send_shell(self, msg: Message) -> None:
         self._note("shell", msg)
         self.inner.send_shell(msg)
@@ -214,14 +219,11 @@ class Kernel:
         return reply, self.iopub_until_idle(request)
 
 
-@pytest.fixture(params=["memory", "zmq"])
-def channels(
-    request: pytest.FixtureRequest, tmp_path: Path, real_shell: InteractiveShell
-) -> Iterator[Kernel]:
-    """A kernel core over the real interpreter, behind the transport named by the param."""
+def _kernel(transport: str, tmp_path: Path, real_shell: InteractiveShell) -> Kernel:
+    """A kernel core over the real interpreter, behind ``transport``; its loop not started."""
     session = Session()
     client: Any
-    if request.param == "memory":
+    if transport == "memory":
         inner: Any = InMemoryChannels(session, key=b"test-key")
         client = MemoryClient(inner.client())
     else:
@@ -232,16 +234,29 @@ def channels(
     real_shell.traceback_formatter.colors = "NoColor"
     recorder = Recorder(inner)
     core = KernelCore.create(recorder, session, lambda pub, ask: Interpreter(real_shell, pub, ask))
-    kernel = Kernel(core, recorder, client, real_shell)
+    return Kernel(core, recorder, client, real_shell)
+
+
+@contextlib.contextmanager
+def _running(kernel: Kernel) -> Iterator[Kernel]:
     kernel.thread.start()
     try:
-        client.wait_for_welcome()
+        kernel.client.wait_for_welcome()
         yield kernel
     finally:
-        core.stop()
+        kernel.core.stop()
         kernel.thread.join(TIMEOUT)
-        client.close()
+        kernel.client.close()
         assert not kernel.thread.is_alive(), "the kernel loop did not stop"
+
+
+@pytest.fixture(params=["memory", "zmq"])
+def channels(
+    request: pytest.FixtureRequest, tmp_path: Path, real_shell: InteractiveShell
+) -> Iterator[Kernel]:
+    """A kernel core over the real interpreter, behind the transport named by the param."""
+    with _running(_kernel(request.param, tmp_path, real_shell)) as kernel:
+        yield kernel
 
 
 def _calls(kernel: Kernel, msg_id: str) -> list[str]:
@@ -450,6 +465,43 @@ def test_interrupt_request_stops_a_running_cell(channels: Kernel) -> None:
     assert time.monotonic() - start < 1.0
     assert reply.content["status"] == "error"
     assert reply.content["ename"] == "KeyboardInterrupt"
+
+
+@pytest.mark.parametrize("transport", ["memory", "zmq"])
+def test_an_interrupt_while_a_cell_waits_in_the_queue_is_that_cells(
+    transport: str, tmp_path: Path, real_shell: InteractiveShell
+) -> None:
+    """Ctrl-C right after Enter, before the kernel took the cell up: the cell is interrupted."""
+    kernel = _kernel(transport, tmp_path, real_shell)
+    queued = kernel.execute("interrupted_cell_ran = True")
+    assert _wait_pending(kernel.recorder)
+    kernel.core._on_sigint(signal.SIGINT, None)  # the SIGINT handler, with the kernel idle
+    with _running(kernel):
+        reply = kernel.reply(queued)
+        assert (reply.content["status"], reply.content["ename"]) == ("error", "KeyboardInterrupt")
+        assert "interrupted_cell_ran" not in real_shell.user_ns
+        # the interrupt was that cell's alone: the next one runs
+        reply, _ = kernel.run("after = 1")
+        assert reply.content["status"] == "ok"
+
+
+@pytest.mark.parametrize("transport", ["memory", "zmq"])
+def test_an_interrupt_while_idle_with_nothing_queued_is_dropped(
+    transport: str, tmp_path: Path, real_shell: InteractiveShell
+) -> None:
+    kernel = _kernel(transport, tmp_path, real_shell)
+    kernel.core._on_sigint(signal.SIGINT, None)
+    with _running(kernel):
+        reply, _ = kernel.run("later = 1")
+        assert reply.content["status"] == "ok"
+
+
+def _wait_pending(channels: Recorder) -> bool:
+    """Whether a sent request is queued on the kernel's side (over ZeroMQ it crosses a socket)."""
+    inner = channels.inner
+    if isinstance(inner, ZmqKernelChannels):
+        inner._shell.poll(int(TIMEOUT * 1000), zmq.POLLIN)  # readable: arrived, not taken
+    return channels.has_pending()
 
 
 def test_shutdown_request_replies_and_ends_the_loop(channels: Kernel) -> None:

@@ -136,6 +136,37 @@ def test_sigint_interrupts_a_cell_and_never_ends_an_idle_kernel(kernel: KernelPr
     assert kernel.reply_to(request).content["ename"] == "KeyboardInterrupt"
 
 
+#: A cell whose main thread does not take SIGINT itself: a thread of the user's does (as
+#: when the signal lands on another thread, or just before the main thread blocks).
+SIGINT_ELSEWHERE = (
+    "import signal, threading, time\n"
+    "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+    "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})\n"
+    "print('blocked', flush=True)\n"
+    "try:\n"
+    "    time.sleep(30)\n"
+    "finally:\n"
+    "    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})\n"
+)
+
+
+@pytest.mark.parametrize("how", ["signal", "interrupt_request"])
+def test_an_interrupt_taken_by_another_thread_still_stops_the_cell(
+    kernel: KernelProcess, how: str
+) -> None:
+    """The main thread is woken to run the handler: the cell does not sleep on for 30 s."""
+    request = kernel.execute(SIGINT_ELSEWHERE)
+    assert kernel.wait_iopub(request, "stream").content["text"] == "blocked\n"
+    start = time.monotonic()
+    if how == "signal":
+        os.kill(kernel.proc.pid, signal.SIGINT)
+    else:
+        kernel.request("control", "interrupt_request")
+    reply = kernel.reply_to(request)
+    assert time.monotonic() - start < 5.0
+    assert reply.content["ename"] == "KeyboardInterrupt"
+
+
 def test_sigterm_shuts_down_cleanly(kernel: KernelProcess) -> None:
     kernel.request("shell", "kernel_info_request")
     os.kill(kernel.proc.pid, signal.SIGTERM)

@@ -154,34 +154,78 @@ def test_input_in_the_kernel_is_read_at_the_terminal(spawn: Spawn) -> None:
     child.expect("bobbob")
 
 
+def test_crashes_typed_one_after_another_are_each_restarted_at_once(spawn: Spawn) -> None:
+    """The user's own crashes are what two processes are for: never a "restart loop"."""
+    child = spawn()
+    kinds = ["segfault", "os._exit", "abort", "segfault", "os._exit", "abort"]
+    child.expect(screen("In [1]: "))
+    for n, kind in enumerate(kinds):  # more than the crash policy's limit, within seconds
+        code, said = CRASHES[kind]
+        if n:
+            child.expect(screen("In [2]: "))
+        run(child, code)
+        child.expect(f"Kernel died: [^\r\n]*{re.escape(said)}[^\r\n]*; restarted[^\r\n]*\r\n")
+        child.expect(screen("In [1]: "), timeout=0.5)  # a new prompt within half a second
+        child.send("print(6*7)\r")
+        child.expect(LINE + r"42\r\n", timeout=1.0)
+
+
 CRASH_LOUDLY = "import os; os.write(2, b'last-words\\n'); os._exit(7)"
 
 
-def test_repeated_crashes_stop_restarting_and_show_the_kernels_stderr(spawn: Spawn) -> None:
+def test_a_kernel_that_keeps_dying_while_starting_is_stopped_and_the_terminal_stays(
+    spawn: Spawn, tmp_path: Path
+) -> None:
+    startup = tmp_path / "home" / "startup"
+    startup.mkdir(parents=True)
+    crash = startup / "00-crash.py"
+    crash.write_text(CRASH_LOUDLY + "\n")
     child = spawn()
-    for _ in range(2):
-        child.expect(screen("In [1]: "))
-        run(child, CRASH_LOUDLY)
-        child.expect("exited with code 7; restarted")
-    child.expect(screen("In [1]: "))
-    run(child, CRASH_LOUDLY)
-    child.expect("The kernel died 3 times within 30 s; not restarting it automatically")
+    for _ in range(4):
+        child.expect(r"The kernel died while starting \(exited with code 7\); starting another")
+    child.expect("The kernel died 5 times in a row while starting")
     child.expect("Last lines of the kernel's stderr:")
     child.expect("last-words")
-    child.expect(re.escape("Start a new kernel ([y]/n)? "))
-    child.send("y\r")
+    child.expect("No kernel is running: press Enter on an empty line")
+    child.expect(screen("In [1]: "))
+    run(child, "print(6*7)")  # typed code is never taken as an answer, and the terminal stays
+    child.expect("Not run. No kernel is running")
+    child.expect(screen("In [1]: "))
+    run(child, "n")
+    child.expect("Not run. No kernel is running")
+    crash.unlink()
+    child.expect(screen("In [1]: "))
+    run(child, "")  # Enter on an empty line starts a kernel
+    child.expect("A new kernel is running")
     answers_42_fast(child)
-
-
-def test_declining_a_new_kernel_leaves_the_terminal(spawn: Spawn) -> None:
-    child = spawn()
-    for _ in range(3):
-        child.expect(screen("In [1]: "))
-        run(child, CRASH_LOUDLY)
-    child.expect(re.escape("Start a new kernel ([y]/n)? "))
-    child.send("n\r")
-    child.expect("no new kernel started; leaving")
+    child.expect(screen("In [2]: "))
+    run(child, "exit")
     child.expect(pexpect.EOF)
+
+
+def test_exit_leaves_when_no_kernel_runs(spawn: Spawn, tmp_path: Path) -> None:
+    startup = tmp_path / "home" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-crash.py").write_text(CRASH_LOUDLY + "\n")
+    child = spawn()
+    child.expect("No kernel is running")
+    child.expect(screen("In [1]: "))
+    run(child, "exit")
+    child.expect(pexpect.EOF)
+
+
+def test_start_up_file_output_and_errors_show_before_the_first_prompt(
+    spawn: Spawn, tmp_path: Path
+) -> None:
+    startup = tmp_path / "home" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-hello.py").write_text("print('hello from start-up')\n1/0\n")
+    child = spawn()
+    child.expect("hello from start-up")
+    child.expect("ZeroDivisionError")
+    child.expect(screen("In [1]: "))
+    run(child, "print(6*7)")
+    child.expect(LINE + r"42\r\n")
 
 
 def test_percent_restart_gives_a_fresh_kernel(spawn: Spawn) -> None:
