@@ -341,11 +341,20 @@ class KernelClient:
         deadline = time.monotonic() + timeout
         iopub = self._socket("iopub")
         seen_iopub = False
+        answered = False
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ClientTimeout(f"the kernel did not answer kernel_info within {timeout} s")
-            reply = self.request("kernel_info_request", timeout=min(remaining, 1.0))
+            try:
+                # the first request may wait for a kernel still starting (a busy machine
+                # makes that slow); later ones only ask again for an iopub message
+                reply = self.request(
+                    "kernel_info_request", timeout=min(remaining, 1.0) if answered else remaining
+                )
+            except ClientTimeout:
+                continue
+            answered = True
             poller = self._poller("iopub")
             quiet = time.monotonic() + min(0.25, max(0.0, deadline - time.monotonic()))
             while not seen_iopub and time.monotonic() < quiet:

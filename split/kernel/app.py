@@ -227,16 +227,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return lazy
 
     core = KernelCore.create(channels, session, make_interpreter)
-    signal.signal(signal.SIGTERM, lambda signum, frame: core.stop())
-    from .sigwatch import SigintWatchdog
-
-    SigintWatchdog(lambda: core.sigints, core.sigint_handler).install()
+    _watch_signals(core)
     assert lazy is not None
     _serve_rpc(core, channels, info, lazy, path)
     lazy.start_building()
     log.info("kernel %d serving %s", os.getpid(), path)
     core.run()
     return 0
+
+
+def _watch_signals(core: Any) -> None:
+    """SIGTERM shuts down cleanly, SIGINT interrupts: both handled at once (:mod:`.sigwatch`)."""
+    from .sigwatch import SignalWatchdog, Watched
+
+    sigint = Watched(core.sigint_handler)
+    core.sigint_handler = sigint  # installed by the core's run(), counted here
+    sigterm = Watched(lambda signum, frame: core.stop())
+    SignalWatchdog({signal.SIGINT: sigint, signal.SIGTERM: sigterm}).install()
 
 
 def _serve_rpc(core: Any, channels: Any, info: ConnectionInfo, lazy: Any, path: Path) -> None:

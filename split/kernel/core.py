@@ -100,10 +100,9 @@ class KernelCore:
         self._executing = False
         #: An interrupt that arrived while idle with a request queued: the next request's.
         self._queued_interrupt = False
-        #: Runs of the SIGINT handler (the interrupt watchdog counts on it).
-        self.sigints = 0
-        #: The SIGINT handler ``run`` installs on the main thread.
-        self.sigint_handler = self._on_sigint
+        #: The SIGINT handler ``run`` installs on the main thread (a kernel process
+        #: wraps it, see ``split.kernel.sigwatch``).
+        self.sigint_handler: Callable[[int, Any], None] = self._on_sigint
         self._stop = threading.Event()
         self._backlog: deque[Message] = deque()
         self._run_thread: threading.Thread | None = None
@@ -206,7 +205,6 @@ class KernelCore:
 
     def _on_sigint(self, signum: int, frame: Any) -> None:
         __tracebackhide__ = True  # the user's traceback ends in their code, not here
-        self.sigints += 1
         if self._executing:
             raise KeyboardInterrupt
         if self.channels.has_pending():  # meant for the request that has not started yet

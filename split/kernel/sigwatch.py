@@ -1,4 +1,4 @@
-"""The kernel's interrupt watchdog: a SIGINT always reaches the running cell promptly.
+"""The kernel's signal watchdog: a SIGINT (or SIGTERM) always reaches the main thread promptly.
 
 An interrupt is a SIGINT. Python runs its handler on the main thread between
 bytecodes, and a blocking call (``time.sleep``, a socket read, a lock) gives
@@ -10,12 +10,16 @@ see it). Either way the Python handler runs only when the call returns by
 itself, perhaps minutes later, and the Ctrl-C looks lost; a busy machine makes
 the second case common.
 
-The watchdog hears every SIGINT at once, through the wakeup fd that Python's
+The same goes for SIGTERM, which must end an idle kernel that waits for
+requests in a poll with no timeout.
+
+The watchdog hears every signal at once, through the wakeup fd that Python's
 C-level handler writes on whatever thread it runs. If the kernel's handler has
 not run soon after, it pokes the main thread with SIGURG, whose own handler
-does nothing: the blocking call is interrupted, Python runs the pending SIGINT
-handler, and the cell gets its ``KeyboardInterrupt``. A poke that turns out
-unneeded costs nothing (an interrupted call is retried, PEP 475).
+does nothing: the blocking call is interrupted, Python runs the pending
+handler, and the cell gets its ``KeyboardInterrupt`` (or the kernel stops). A
+poke that turns out unneeded costs nothing (an interrupted call is retried,
+PEP 475).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Any
 
 from ..sigmask import start_helper_thread
 
-__all__ = ["POKE", "SigintWatchdog"]
+__all__ = ["POKE", "SignalWatchdog", "Watched"]
 
 log = logging.getLogger(__name__)
 
@@ -42,47 +46,59 @@ def _ignore(signum: int, frame: Any) -> None:
     """The poke's handler: its only job is to interrupt a blocking call."""
 
 
-class SigintWatchdog:
-    """Pokes the main thread until the SIGINT handler has run (installed from the main thread)."""
+class Watched:
+    """One signal the watchdog sees through: its handler, and how often that handler ran."""
+
+    def __init__(self, handler: Callable[[int, Any], None]) -> None:
+        self.handler = handler
+        self.runs = 0
+        self.seen = 0  # runs when the watchdog last looked
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        """The handler to install: counts, then runs the real one."""
+        self.runs += 1
+        self.handler(signum, frame)
+
+
+class SignalWatchdog:
+    """Pokes the main thread until a watched signal's handler has run (install on the main thread)."""
 
     def __init__(
         self,
-        handled: Callable[[], int],
-        handler: Callable[[int, Any], None],
+        watched: dict[int, Watched],
         *,
         poke_after: float = 0.05,
         give_up_after: float = 5.0,
     ) -> None:
-        """``handled()`` counts the runs of ``handler``, the kernel's SIGINT handler.
+        """``watched``: the signals to see through, each with its counting handler.
 
-        When another handler is installed (user code may), its runs cannot be
-        counted: the main thread is poked once.
+        When another handler is installed for one of them (user code may), its
+        runs cannot be counted: the main thread is poked once.
         """
-        self._handled = handled
-        self._handler = handler
+        self.watched = watched
         self.poke_after = poke_after
         self.give_up_after = give_up_after
         self._main = threading.main_thread().ident or 0
         self._read_fd = -1
-        self._write_fd = -1
-        self._seen = 0
 
     def install(self) -> bool:
-        """Hear every signal through the wakeup fd; False where that cannot be done."""
+        """Install the watched handlers and hear every signal; False where that cannot be done."""
         if threading.current_thread() is not threading.main_thread():
             return False
         r, w = os.pipe()
         os.set_blocking(w, False)
         try:
+            for signum, watched in self.watched.items():
+                signal.signal(signum, watched)
             signal.signal(POKE, _ignore)
             signal.set_wakeup_fd(w, warn_on_full_buffer=False)
         except (ValueError, OSError) as e:
-            log.warning("the interrupt watchdog is not available: %s", e)
+            log.warning("the signal watchdog is not available: %s", e)
             os.close(r)
             os.close(w)
             return False
-        self._read_fd, self._write_fd = r, w
-        thread = threading.Thread(target=self._watch, name="split-sigint-watch", daemon=True)
+        self._read_fd = r
+        thread = threading.Thread(target=self._watch, name="split-signal-watch", daemon=True)
         start_helper_thread(thread)
         return True
 
@@ -94,17 +110,19 @@ class SigintWatchdog:
                 return
             if not data:
                 return
-            if signal.SIGINT in data:
-                self._see_it_handled()
+            for signum in set(data):
+                watched = self.watched.get(signum)
+                if watched is not None:
+                    self._see_it_handled(signum, watched)
 
-    def _see_it_handled(self) -> None:
-        """Poke the main thread until its SIGINT handler has run once more (or give up)."""
+    def _see_it_handled(self, signum: int, watched: Watched) -> None:
+        """Poke the main thread until the handler has run once more (or give up)."""
         deadline = time.monotonic() + self.give_up_after
-        if signal.getsignal(signal.SIGINT) != self._handler:
+        if signal.getsignal(signum) is not watched:
             deadline = 0.0  # someone else's handler: one poke, then it is theirs
-        while self._handled() <= self._seen:
+        while watched.runs <= watched.seen:
             time.sleep(self.poke_after)
-            if self._handled() > self._seen:
+            if watched.runs > watched.seen:
                 break
             try:
                 signal.pthread_kill(self._main, POKE)
@@ -112,6 +130,6 @@ class SigintWatchdog:
                 return
             if time.monotonic() > deadline:
                 if deadline:
-                    log.warning("a SIGINT was not handled within %g s", self.give_up_after)
+                    log.warning("signal %d was not handled within %g s", signum, self.give_up_after)
                 break
-        self._seen = self._handled()
+        watched.seen = watched.runs

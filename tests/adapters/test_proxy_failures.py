@@ -118,10 +118,11 @@ def test_a_call_without_an_answer_in_time_is_a_call_timeout_naming_it(
     try:
         start = time.monotonic()
         with pytest.raises(CallTimeout) as caught:
-            short.run_cell("import time; time.sleep(1.2)")
-        assert time.monotonic() - start < 1.1
+            short.run_cell("import time; time.sleep(60)")
+        assert time.monotonic() - start < 30  # the call's 0.3 s (and slack), not the cell's 60 s
         assert isinstance(caught.value, TimeoutError)
         assert "run_cell" in str(caught.value)
+        fresh_kernel.manager.interrupt()
         # the late reply is ignored: the proxy goes on working once the kernel is free
         short.client.ping(timeout=TIMEOUT)
         assert short.client.call("execution_count.get", [], timeout=TIMEOUT) == 1

