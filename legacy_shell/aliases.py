@@ -156,3 +156,31 @@ class AliasManager:
     def clear_aliases(self) -> None:
         for name, _ in self.aliases:
             self.undefine_alias(name)
+
+    def define_path_aliases(self) -> int:
+        """An alias for every executable on ``$PATH`` (``%rehashx``); how many were made.
+
+        Earlier directories win, as the shell's own lookup does; names that are
+        not identifiers (``2to3``, ``x86_64-linux-gnu-gcc``) or that would shadow
+        a magic are left out.
+        """
+        import os
+
+        made: set[str] = set()
+        for directory in os.environ.get("PATH", "").split(os.pathsep):
+            try:
+                entries = sorted(os.scandir(directory or "."), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                name = entry.name
+                if name in made or not name.isidentifier():
+                    continue
+                try:
+                    if not (entry.is_file() and os.access(entry.path, os.X_OK)):
+                        continue
+                    self.define_alias(name, name)
+                except (OSError, AliasError):
+                    continue
+                made.add(name)
+        return len(made)

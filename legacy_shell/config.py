@@ -44,6 +44,15 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("shell.banner", bool, True, "Show the banner when the terminal starts."),
     ConfigKey("shell.editor", str, "", "Editor for %edit (default: $VISUAL, $EDITOR, then vi)."),
     ConfigKey("shell.cache_size", int, 1000, "Number of results kept in Out."),
+    ConfigKey("shell.pprint", bool, True, "Pretty-print results (off: plain repr)."),
+    ConfigKey("shell.autoawait", bool, True, "Allow await at the top level of a cell."),
+    ConfigKey(
+        "shell.ast_node_interactivity",
+        str,
+        "last_expr",
+        "Which expressions of a cell show their value.",
+        ("last_expr", "all", "last", "none", "last_expr_or_assign"),
+    ),
     ConfigKey("history.enabled", bool, True, "Keep a history database on disk."),
     ConfigKey("history.length", int, 10000, "Entries loaded for up-arrow and Ctrl-R."),
     ConfigKey("completion.jedi", bool, True, "Add type-aware completions from jedi."),
@@ -65,7 +74,12 @@ KEYS: tuple[ConfigKey, ...] = (
 _ALIASES = {
     "InteractiveShell": "shell",
     "TerminalInteractiveShell": "terminal",
+    "ZMQInteractiveShell": "shell",
+    "InteractiveShellApp": "shell",
+    "TerminalIPythonApp": "shell",
+    "PlainTextFormatter": "shell",
     "HistoryManager": "history",
+    "HistoryAccessor": "history",
     "IPCompleter": "completion",
     "Completer": "completion",
     "Prompts": "prompts",
@@ -74,6 +88,19 @@ _ALIASES = {
 _IPYTHON_NAMES = {
     "shell.color_info": "shell.colors",
     "completion.use_jedi": "completion.jedi",
+    "terminal.editor": "shell.editor",
+    "terminal.xmode": "shell.xmode",
+    "terminal.colors": "shell.colors",
+    "terminal.pdb": "shell.pdb",
+    "terminal.automagic": "shell.automagic",
+    "terminal.autoawait": "shell.autoawait",
+    "terminal.ast_node_interactivity": "shell.ast_node_interactivity",
+    "terminal.cache_size": "shell.cache_size",
+    "terminal.banner": "shell.banner",
+    "terminal.display_banner": "shell.banner",
+    "shell.display_banner": "shell.banner",
+    "terminal.highlighting": "terminal.highlight",
+    "completion.jedi_compute_type_timeout": "completion.timeout",
 }
 
 
@@ -218,9 +245,16 @@ class ShellConfig:
             # the good keys are applied; the bad ones are all named at once
             raise ConfigError(f"{path}: {'; '.join(problems)} (these keys were skipped)")
 
-    def describe(self) -> str:
+    def section(self, name: str) -> str | None:
+        """Our section for ``name`` (``shell``, or IPython's ``InteractiveShell``...), or None."""
+        section = _ALIASES.get(name.strip(), name.strip())
+        return section if any(k.name.startswith(section + ".") for k in KEYS) else None
+
+    def describe(self, section: str | None = None) -> str:
         lines = []
         for spec in KEYS:
+            if section is not None and not spec.name.startswith(section + "."):
+                continue
             lines.append(
                 f"{spec.name} = {self._values[spec.name]!r}  ({spec.type.__name__}) {spec.help}"
             )

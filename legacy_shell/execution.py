@@ -1,9 +1,11 @@
 """Compile and run one cell's Python: the part of ``run_cell`` after transformation.
 
 The last top-level expression is compiled in ``single`` mode so that
-``sys.displayhook`` shows its value (IPython's ``last_expr`` rule); every other
-statement runs in ``exec`` mode. Top-level ``await`` is compiled with
-``PyCF_ALLOW_TOP_LEVEL_AWAIT`` and driven by one event loop kept per runner.
+``sys.displayhook`` shows its value (IPython's ``last_expr`` rule; the other
+``ast_node_interactivity`` rules, ``all``, ``last``, ``none`` and
+``last_expr_or_assign``, pick other nodes); every other statement runs in
+``exec`` mode. Top-level ``await`` (``autoawait``, on by default) is compiled
+with ``PyCF_ALLOW_TOP_LEVEL_AWAIT`` and driven by one event loop kept per runner.
 ``from __future__`` imports stay in force for later cells.
 """
 
@@ -54,6 +56,14 @@ class CellRunner:
     def __init__(self) -> None:
         self.flags = 0  # __future__ flags accumulated across cells
         self._loop: Any = None
+        #: Whether ``await`` may be used at the top level of a cell (``%autoawait``).
+        self.autoawait = True
+        #: Which top-level nodes show their value (IPython's ``ast_node_interactivity``).
+        self.interactivity = "last_expr"
+
+    @property
+    def _await_flag(self) -> int:
+        return _PYCF_TOP_LEVEL_AWAIT if self.autoawait else 0
 
     # -- compiling -------------------------------------------------------------------
     def parse(self, source: str, filename: str) -> ast.Module:
@@ -62,7 +72,7 @@ class CellRunner:
             source,
             filename,
             "exec",
-            ast.PyCF_ONLY_AST | _PYCF_TOP_LEVEL_AWAIT | self.flags,
+            ast.PyCF_ONLY_AST | self._await_flag | self.flags,
             dont_inherit=True,
         )
         assert isinstance(tree, ast.Module)
@@ -86,22 +96,36 @@ class CellRunner:
         return tree
 
     def _compile(self, node: ast.Module | ast.Interactive, filename: str, mode: str) -> CodeType:
-        code = compile(node, filename, mode, _PYCF_TOP_LEVEL_AWAIT | self.flags, dont_inherit=True)
+        code = compile(node, filename, mode, self._await_flag | self.flags, dont_inherit=True)
         self.flags |= code.co_flags & _FUTURE_FLAGS
         return code
 
     def code_objects(
         self, tree: ast.Module, filename: str, interactive: bool
     ) -> Iterator[CodeType]:
-        """One code object per top-level statement; the last expression in ``single`` mode."""
-        body = tree.body
+        """One code object per top-level statement; those that show a value in ``single`` mode."""
+        body = list(tree.body)
+        if interactive and self.interactivity == "last_expr_or_assign" and body:
+            shown = _assigned_name(body[-1])
+            if shown is not None:  # ``x = f()`` shows x, as IPython's rule does
+                body.append(ast.copy_location(ast.Expr(ast.Name(shown, ast.Load())), body[-1]))
+                ast.fix_missing_locations(body[-1])
         for i, node in enumerate(body):
-            is_last = i == len(body) - 1
-            if interactive and is_last and isinstance(node, ast.Expr):
+            if interactive and self._shows(node, i == len(body) - 1):
                 yield self._compile(ast.Interactive(body=[node]), filename, "single")
             else:
                 mod = ast.Module(body=[node], type_ignores=[])
                 yield self._compile(mod, filename, "exec")
+
+    def _shows(self, node: ast.stmt, is_last: bool) -> bool:
+        rule = self.interactivity
+        if rule == "none":
+            return False
+        if rule == "all":
+            return isinstance(node, ast.Expr)
+        if rule == "last":
+            return is_last
+        return is_last and isinstance(node, ast.Expr)
 
     # -- running ---------------------------------------------------------------------
     def run_code(self, code: CodeType, namespace: dict[str, Any]) -> None:
@@ -122,6 +146,17 @@ class CellRunner:
     def close(self) -> None:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.close()
+
+
+def _assigned_name(node: ast.stmt) -> str | None:
+    """The one name an assignment statement binds (``x = ...``, ``x += ...``), else None."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target: ast.expr | None = node.targets[0]
+    elif isinstance(node, ast.AugAssign | ast.AnnAssign) and getattr(node, "value", None):
+        target = node.target
+    else:
+        return None
+    return target.id if isinstance(target, ast.Name) else None
 
 
 @contextmanager

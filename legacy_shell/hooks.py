@@ -14,7 +14,6 @@ when it passes with ``TryNext``.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import traceback
@@ -59,30 +58,30 @@ class TryNext(ShellError):
 # -- the default implementations -------------------------------------------------
 
 
-def _editor_command(shell: Any) -> str:
-    configured = ""
-    config = getattr(shell, "config", None)
-    if config is not None:
-        configured = config.get("shell.editor", "") or ""
-    return configured or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-
-
 def editor(shell: Any, filename: str, linenum: int | None = None, wait: bool = True) -> None:
-    """Open ``filename`` (at ``linenum``) in the editor; ``TryNext`` if it fails.
+    """Open ``filename`` (at ``linenum``) in the user's editor; ``TryNext`` if it fails.
 
-    The editor is ``shell.editor`` from the config, else ``$VISUAL``, ``$EDITOR``,
-    then ``vi``. It is a shell command line (``"code -w"`` works), so it runs
-    through ``/bin/sh``; the file name is quoted.
+    The editor runs where the user sits (``shell.user_site``, see
+    :mod:`legacy_shell.usersite`): this machine in one process, the terminal
+    in two-process mode. It is ``shell.editor`` from the config, else
+    ``$VISUAL``, ``$EDITOR``, then ``vi``.
     """
-    import shlex
-    import subprocess
+    from .usersite import SiteUnavailable
 
-    command = _editor_command(shell)
-    linemark = f"+{int(linenum)}" if linenum is not None else ""
-    line = " ".join(part for part in (command, linemark, shlex.quote(filename)) if part)
-    proc = subprocess.Popen(line, shell=True)
-    if wait and proc.wait() != 0:
-        raise TryNext(f"editor command {line!r} exited with status {proc.returncode}")
+    try:
+        shell.user_site.edit_file(filename, linenum)
+    except SiteUnavailable as e:
+        raise TryNext(str(e)) from None
+
+
+def clipboard_get(shell: Any) -> str:
+    """The text on the user's clipboard (``%paste``); ``TryNext`` with the reason if unreadable."""
+    from .usersite import SiteUnavailable
+
+    try:
+        return str(shell.user_site.read_clipboard())
+    except SiteUnavailable as e:
+        raise TryNext(str(e)) from None
 
 
 def show_in_pager(shell: Any, data: Any, start: int = 0, screen_lines: int = 0) -> None:
@@ -105,6 +104,7 @@ def _no_op(shell: Any, *args: Any, **kwargs: Any) -> None:
 
 _DEFAULTS: dict[str, Callable[..., Any]] = {
     "editor": editor,
+    "clipboard_get": clipboard_get,
     "show_in_pager": show_in_pager,
     "synchronize_with_editor": _no_op,
     "pre_prompt_hook": _no_op,
@@ -125,8 +125,9 @@ def canonical_name(name: str) -> str:
 def deprecation_message(name: str) -> str | None:
     """The message ``shell.set_hook(name, ...)`` warns with, or ``None``.
 
-    Only hooks that IPython deprecated warn; ``editor``, ``show_in_pager``,
-    ``pre_prompt_hook`` and ``synchronize_with_editor`` are still supported.
+    Only hooks that IPython deprecated warn; ``editor``, ``clipboard_get``,
+    ``show_in_pager``, ``pre_prompt_hook`` and ``synchronize_with_editor`` are
+    still supported.
     """
     hook = canonical_name(name)
     replacement = DEPRECATED_HOOKS.get(hook)

@@ -54,8 +54,15 @@ def _statement_start(python_so_far: str) -> bool:
 class InputTransformer:
     """Rewrites a cell; ``is_automagic(name)`` says whether a bare name is a magic call."""
 
-    def __init__(self, is_automagic: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        is_automagic: Callable[[str], bool] | None = None,
+        is_macro: Callable[[str], bool] | None = None,
+    ) -> None:
+        """``is_automagic(name)``: a bare name calls a magic; ``is_macro(name)``: it names a
+        ``Macro`` (a cell that is only that name runs the macro's code)."""
         self.is_automagic = is_automagic or (lambda name: False)
+        self.is_macro = is_macro or (lambda name: False)
 
     # -- whole-cell transforms -------------------------------------------------
     @staticmethod
@@ -139,6 +146,9 @@ class InputTransformer:
         magic = self.cell_magic(cell)
         if magic is not None:
             return magic
+        name = cell.strip()
+        if name.isidentifier() and self.is_macro(name):
+            return f"get_ipython().run_cell({name}.value, store_history=False);\n"
         out: list[str] = []
         for line in cell.splitlines():
             new = self.transform_line(line) if self._candidate(line) else None

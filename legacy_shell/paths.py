@@ -53,6 +53,11 @@ class ShellPaths:
     def history_file(self) -> Path:
         return self.data_dir / "history.sqlite"
 
+    @property
+    def store_dir(self) -> Path:
+        """Where ``%store`` keeps variables, one file each."""
+        return self.data_dir / "store"
+
     def startup_files(self) -> list[Path]:
         """``startup/*.py`` in name order (``00-first.py`` before ``10-next.py``)."""
         try:

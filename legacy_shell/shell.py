@@ -34,6 +34,7 @@ from .output import OutputSink, TerminalSink
 from .paths import ShellPaths
 from .slist import SList
 from .tb_errors import safe_str
+from .usersite import LocalSite, UserSite
 
 __all__ = ["InteractiveShell"]
 
@@ -57,7 +58,7 @@ class InteractiveShell:
         from .hooks import HookManager
         from .inspector import Inspector
         from .ipapi import LegacyAPI, make_ipmagic
-        from .magics import builtin_magics
+        from .magics import BUILTIN_ALIASES, builtin_magics
         from .tracebacks import TracebackFormatter
 
         self.config = config if config is not None else ShellConfig()
@@ -75,12 +76,14 @@ class InteractiveShell:
 
         self.events = EventManager()
         self.hooks = HookManager(self)
+        #: The user's editor and clipboard (a kernel swaps in its terminal's, see usersite).
+        self.user_site: UserSite = LocalSite(lambda: str(self.config["shell.editor"]))
         self.runner = CellRunner()
         self.executor = CellExecutor(self)
         self.builtin_trap = BuiltinTrap(self._lent_builtins)
         self.magics_manager = MagicsManager(self)
         self.magics_manager.auto_magic = bool(self.config["shell.automagic"])
-        self.input_transformer = InputTransformer(self._is_automagic)
+        self.input_transformer = InputTransformer(self._is_automagic, self._is_macro)
         history_path = self.paths.history_file if self.config["history.enabled"] else None
         self.history_manager = HistoryManager(
             history_path, enabled=bool(self.config["history.enabled"])
@@ -95,6 +98,7 @@ class InteractiveShell:
         self.extension_manager = ExtensionManager(self)
         self.legacy = LegacyAPI(self)
         self._ipmagic = make_ipmagic(self)
+        self._apply_run_settings()
         self.config.observe(self._config_changed)
 
         self.user_ns: dict[str, Any] = user_ns if user_ns is not None else {}
@@ -102,6 +106,8 @@ class InteractiveShell:
         self._init_user_ns()
         self.alias_manager = AliasManager(self)
         self.magics_manager.register(*builtin_magics())
+        for alias, magic_name, kind in BUILTIN_ALIASES:
+            self.magics_manager.register_alias(alias, magic_name, kind)
         self.events.trigger("shell_initialized", self)
 
     # -- namespace -----------------------------------------------------------------------
@@ -169,6 +175,11 @@ class InteractiveShell:
         if not self.magics_manager.auto_magic or name not in self.magics_manager.magics["line"]:
             return False
         return name not in self.user_ns and not hasattr(builtins, name)
+
+    def _is_macro(self, name: str) -> bool:
+        from .macro import Macro
+
+        return isinstance(self.user_ns.get(name), Macro)
 
     def register_magics(self, *objs: Any) -> None:
         """Register ``Magics`` classes or instances (IPython's ``register_magics``)."""
@@ -428,6 +439,17 @@ class InteractiveShell:
             self.magics_manager.auto_magic = bool(value)
         elif key == "shell.pdb":
             self.call_pdb = bool(value)
+        elif key == "prompts.out" and isinstance(self.output, TerminalSink):
+            self.output.out_prompt = str(value)
+        elif key in ("shell.pprint", "shell.autoawait", "shell.ast_node_interactivity"):
+            self._apply_run_settings()
+
+    def _apply_run_settings(self) -> None:
+        """Pretty printing, top-level await, what shows a value: from the configuration."""
+        plain: Any = self.display_formatter.formatters["text/plain"]  # a PlainTextFormatter
+        plain.pprint = bool(self.config["shell.pprint"])
+        self.runner.autoawait = bool(self.config["shell.autoawait"])
+        self.runner.interactivity = str(self.config["shell.ast_node_interactivity"])
 
     # -- start and end -------------------------------------------------------------------
     def run_startup(self, pythonstartup: bool = True) -> None:

@@ -140,9 +140,10 @@ class KernelClient:
         msg_type: str,
         content: dict[str, Any] | None = None,
         parent: Message | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         """Send a request on ``channel``; returns its msg_id."""
-        msg = self.session.msg(msg_type, content, parent)
+        msg = self.session.msg(msg_type, content, parent, metadata=metadata)
         msg.identities = []  # a DEALER adds its own
         self._socket(channel).send_multipart(serialize(msg, self._key))
         return msg.msg_id
@@ -155,6 +156,7 @@ class KernelClient:
         user_expressions: dict[str, str] | None = None,
         allow_stdin: bool = True,
         stop_on_error: bool = True,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         content = {
             "code": code,
@@ -164,7 +166,7 @@ class KernelClient:
             "allow_stdin": allow_stdin,
             "stop_on_error": stop_on_error,
         }
-        return self.send("shell", "execute_request", content)
+        return self.send("shell", "execute_request", content, metadata=metadata)
 
     def kernel_info(self) -> str:
         return self.send("shell", "kernel_info_request")

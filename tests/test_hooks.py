@@ -20,12 +20,18 @@ from legacy_shell.hooks import (
     deprecation_message,
 )
 from legacy_shell.output import TerminalSink
+from legacy_shell.usersite import LocalSite
 
 
 @pytest.fixture
 def fake_shell() -> SimpleNamespace:
-    """The little a HookManager needs from a shell: config and an output sink."""
-    return SimpleNamespace(config=ShellConfig(), output=TerminalSink())
+    """The little a HookManager needs from a shell: config, an output sink, the user's site."""
+    config = ShellConfig()
+    return SimpleNamespace(
+        config=config,
+        output=TerminalSink(),
+        user_site=LocalSite(lambda: str(config["shell.editor"])),
+    )
 
 
 @pytest.fixture

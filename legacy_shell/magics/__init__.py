@@ -11,7 +11,7 @@ import importlib
 
 from ..magic import Magics
 
-__all__ = ["BUILTIN_MAGICS", "builtin_magics"]
+__all__ = ["BUILTIN_ALIASES", "BUILTIN_MAGICS", "builtin_magics"]
 
 #: (module, class) of every built-in magics class, in registration order.
 BUILTIN_MAGICS: tuple[tuple[str, str], ...] = (
@@ -25,6 +25,20 @@ BUILTIN_MAGICS: tuple[tuple[str, str], ...] = (
     ("display", "DisplayMagics"),
     ("history", "HistoryMagics"),
     ("inspection", "InspectionMagics"),
+    ("terminal", "TerminalMagics"),
+    ("settings", "SettingsMagics"),
+    ("pager", "PagerMagics"),
+    ("macros", "MacroMagics"),
+    ("logging", "LoggingMagics"),
+    ("store", "StoreMagics"),
+)
+
+#: (alias, magic, kind): other spellings of built-in magics, as IPython has them.
+BUILTIN_ALIASES: tuple[tuple[str, str, str], ...] = (
+    ("file", "writefile", "cell"),
+    ("HTML", "html", "cell"),
+    ("SVG", "svg", "cell"),
+    ("!", "sx", "cell"),
 )
 
 

@@ -77,9 +77,12 @@ class BasicMagics(Magics):
     def config(self, parameter_s: str = "") -> None:
         """Show or change the configuration.
 
-        ``%config`` lists every key; ``%config KEY`` shows one;
-        ``%config KEY = VALUE`` sets it (IPython's ``InteractiveShell.automagic``
-        spellings are accepted too).
+        ``%config`` lists every key; ``%config SECTION`` the keys of one section
+        (``%config InteractiveShell`` works too); ``%config KEY`` shows one;
+        ``%config KEY = VALUE`` sets it. IPython's spellings of the keys this
+        shell has are accepted (``InteractiveShell.ast_node_interactivity``,
+        ``InteractiveShell.colors``, ``TerminalInteractiveShell.confirm_exit``,
+        ``PlainTextFormatter.pprint``...).
         """
         arg = parameter_s.strip()
         config = self.shell.config
@@ -89,6 +92,10 @@ class BasicMagics(Magics):
                 print(config.describe())
             elif "=" in arg:
                 config.apply_assignment(arg)
+            elif "." not in arg and config.section(arg) is not None:
+                section = config.section(arg)
+                print(f"{arg} options (section {section}):")
+                print(config.describe(section))
             else:
                 spec = config.spec(arg)
                 print(f"{spec.name} = {config[spec.name]!r}  ({spec.type.__name__}) {spec.help}")

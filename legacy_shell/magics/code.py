@@ -6,7 +6,8 @@ They share one way of finding code from what the user typed
 namespace (a string holds code; any other object gives its source). The editor
 is reached through the shell's ``editor`` hook, so old extensions that set that
 hook keep working; the default hook runs ``shell.editor`` / ``$VISUAL`` /
-``$EDITOR`` / ``vi``.
+``$EDITOR`` / ``vi`` where the user sits (``shell.user_site``: the terminal,
+also when the code runs in a kernel).
 """
 
 from __future__ import annotations
@@ -333,8 +334,8 @@ class CodeMagics(Magics):
 
         try:
             self.shell.hooks.call("editor", filename, lineno)
-        except TryNext:
-            print("\nCould not open editor", file=sys.stderr)
+        except TryNext as e:
+            print(f"\nCould not open editor: {e}", file=sys.stderr)
             return False
         return True
 

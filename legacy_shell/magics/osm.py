@@ -294,6 +294,12 @@ class OSMagics(Magics):
         return None
 
     @line_magic
+    def rehashx(self, parameter_s: str = "") -> None:
+        """Make every executable on ``$PATH`` an alias: then ``git status`` runs git."""
+        count = self.alias_manager.define_path_aliases()
+        print(f"{count} commands on $PATH are aliases now (%alias lists them).")
+
+    @line_magic
     def unalias(self, parameter_s: str = "") -> None:
         """Remove an alias: ``%unalias name``."""
         try:

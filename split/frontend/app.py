@@ -101,7 +101,7 @@ def run_frontend(
     except (SplitError, OSError) as e:
         return _fail(f"the kernel could not be started: {e}", 1)
     try:
-        backend = _backend(kernel, opts, paths)
+        backend = _backend(kernel, opts, paths, config)
     except BaseException:
         kernel.shutdown()
         raise
@@ -130,7 +130,9 @@ def run_frontend(
         backend.shutdown()
 
 
-def _backend(kernel: KernelHandle, opts: argparse.Namespace, paths: Any) -> KernelBackend:
+def _backend(
+    kernel: KernelHandle, opts: argparse.Namespace, paths: Any, config: Any
+) -> KernelBackend:
     """The terminal's backend over ``kernel`` (the terminal UI starts loading meanwhile)."""
     interactive = sys.stdin.isatty()
     if interactive and sys.stdout.isatty() and not opts.simple_prompt:
@@ -143,6 +145,8 @@ def _backend(kernel: KernelHandle, opts: argparse.Namespace, paths: Any) -> Kern
         interactive=interactive and (opts.interactive or not _runs_something(opts)),
         history_file=paths.history_file,
         setup_lines=_kernel_lines(opts),
+        editor=str(config["shell.editor"]),
+        terminal_config=config,
     )
 
 

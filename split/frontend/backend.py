@@ -49,7 +49,9 @@ from legacy_shell.terminal.backend import (
 )
 
 from ..errors import KernelDied, SplitError
+from ..extensions import TERMINAL_CONFIG_PAYLOAD, TERMINAL_KEYS
 from ..wire import Message
+from . import terminal_requests
 from .crashpolicy import CrashPolicy, DeathCause
 from .kernels import KernelHandle
 from .other_clients import OtherClientsPrinter
@@ -87,6 +89,8 @@ class KernelBackend:
         is_complete_timeout: float = 0.3,
         history_file: Any = None,
         setup_lines: list[str] | None = None,
+        editor: str = "",
+        terminal_config: Any = None,
     ) -> None:
         """``interactive``: someone at a terminal can decide when restarting stops (else: leave).
 
@@ -100,6 +104,11 @@ class KernelBackend:
         self.is_complete_timeout = is_complete_timeout
         self.history_file = history_file
         self.setup_lines = list(setup_lines or [])
+        #: ``shell.editor`` of this terminal's configuration ("": ``$VISUAL``, ``$EDITOR``, vi).
+        self.editor = editor
+        #: The terminal's configuration (a ``ShellConfig``): the kernel's changes of the
+        #: keys the terminal uses (prompts...) are applied to it, and the terminal follows.
+        self.terminal_config = terminal_config
         self._out = out
         self._lock = threading.RLock()
         self._client: Any = None
@@ -388,14 +397,34 @@ class KernelBackend:
                     silent=silent,
                     store_history=store_history,
                     allow_stdin=True,
+                    metadata=terminal_requests.ANNOUNCEMENT,  # our editor and clipboard
                 )
             except KernelDied:
                 raise self._death("Kernel died", "cell" if users_cell else "idle") from None
         reply = execute_reply(msg.content, self._count)
+        reply.payloads = self._apply_terminal_config(reply.payloads)
         if users_cell and reply.status != "aborted":
             self._count = reply.execution_count + 1
             self.policy.cell_ran()
         return reply
+
+    def _apply_terminal_config(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Settings the cell changed that the terminal applies itself (prompts...), applied."""
+        kept = []
+        for payload in payloads:
+            if payload.get("source") != TERMINAL_CONFIG_PAYLOAD:
+                kept.append(payload)
+                continue
+            values = payload.get("values")
+            if self.terminal_config is None or not isinstance(values, dict):
+                continue
+            for key, value in values.items():
+                if isinstance(key, str) and key.startswith(TERMINAL_KEYS):
+                    try:
+                        self.terminal_config.set(key, value)
+                    except Exception as e:  # a value this terminal's version refuses
+                        log.debug("terminal setting %s=%r not applied: %s", key, value, e)
+        return kept
 
     def evaluate(self, expression: str) -> str | None:
         """The ``text/plain`` repr of ``expression`` in the kernel (a silent execute
@@ -440,7 +469,16 @@ class KernelBackend:
         route_output(msg, handler)
 
     def _on_input(self, msg: Message, handler: OutputHandler) -> str:
-        """``input()`` in the kernel: read here; Ctrl-C interrupts the kernel, Ctrl-D is EOF."""
+        """``input()`` in the kernel: read here; Ctrl-C interrupts the kernel, Ctrl-D is EOF.
+
+        A request for the user's editor or clipboard (``%edit``, ``%paste``) is
+        answered here too (:mod:`.terminal_requests`); Ctrl-C meanwhile belongs
+        to the editor, as with ``os.system``.
+        """
+        request = msg.content.get("legacy_shell")
+        if request is not None:
+            with self._sigint_ignored():
+                return terminal_requests.answer(request, self.editor)
         prompt = str(msg.content.get("prompt", ""))
         password = bool(msg.content.get("password", False))
         with self._sigint_raises():
@@ -468,6 +506,17 @@ class KernelBackend:
                 raise KeyboardInterrupt
 
         previous = signal.signal(signal.SIGINT, forward)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    @contextmanager
+    def _sigint_ignored(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             yield
         finally:

@@ -43,7 +43,7 @@ __all__ = ["InterpreterAPI", "KernelCore"]
 log = logging.getLogger("split.kernel.core")
 
 Publish = Callable[[str, dict[str, Any], "dict[str, Any] | None"], None]
-RequestInput = Callable[[str, bool], str]
+RequestInput = Callable[..., str]
 
 
 class InterpreterAPI(Protocol):
@@ -54,7 +54,8 @@ class InterpreterAPI(Protocol):
     def kernel_info(self) -> dict[str, Any]: ...
     def execute(self, code: str, silent: bool = ..., store_history: bool = ...,
                 user_expressions: dict[str, Any] | None = ..., allow_stdin: bool = ...,
-                stop_on_error: bool = ...) -> dict[str, Any]: ...  # fmt: skip
+                stop_on_error: bool = ...,
+                metadata: dict[str, Any] | None = ...) -> dict[str, Any]: ...  # fmt: skip
     def complete(self, code: str, cursor_pos: int) -> dict[str, Any]: ...
     def inspect(self, code: str, cursor_pos: int, detail_level: int = ...) -> dict[str, Any]: ...
     def is_complete(self, code: str) -> dict[str, Any]: ...
@@ -152,11 +153,19 @@ class KernelCore:
         """Publish on iopub as an output of the request being served (any thread)."""
         self._publish(msg_type, content, self._parent, metadata)
 
-    def request_input(self, prompt: str, password: bool) -> str:
-        """Ask the requesting frontend for a line on stdin (main thread, in a cell)."""
-        request = self.session.msg(
-            "input_request", {"prompt": prompt, "password": password}, parent=self._parent
-        )
+    def request_input(
+        self, prompt: str, password: bool, terminal: dict[str, Any] | None = None
+    ) -> str:
+        """Ask the requesting frontend for a line on stdin (main thread, in a cell).
+
+        ``terminal``: a request to our own terminal (an editor, the clipboard),
+        sent along as ``legacy_shell`` in the ``input_request``; the answer comes
+        back as the reply's ``value``.
+        """
+        content: dict[str, Any] = {"prompt": prompt, "password": password}
+        if terminal is not None:
+            content["legacy_shell"] = terminal
+        request = self.session.msg("input_request", content, parent=self._parent)
         reply = self.channels.stdin_request(request)
         if reply is None:
             raise EOFError("no input reply from the frontend")
@@ -323,6 +332,7 @@ class KernelCore:
                 user_expressions=c.get("user_expressions") or {},
                 allow_stdin=bool(c.get("allow_stdin", False)),
                 stop_on_error=stop_on_error,
+                metadata=msg.metadata,
             )
         except KeyboardInterrupt:
             # the interrupt landed outside the cell's own code (before it started

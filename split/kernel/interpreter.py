@@ -26,12 +26,19 @@ from legacy_shell._current import use_shell
 from legacy_shell.shell import InteractiveShell
 from legacy_shell.terminal.inprocess import InProcessBackend, name_at_cursor
 
+from ..extensions import TERMINAL_CONFIG_PAYLOAD, TERMINAL_KEYS
 from .iostream import OutStream, StreamBatcher
 from .kernelinfo import kernel_info
 from .sink import Publish, PublishingSink
 from .stdin import InputRouter, RequestInput, StdinNotImplementedError
+from .terminal_site import site_for
 
-__all__ = ["Interpreter", "StdinNotImplementedError", "normalise_completions", "token_to_inspect"]
+__all__ = [
+    "Interpreter",
+    "StdinNotImplementedError",
+    "normalise_completions",
+    "token_to_inspect",
+]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +63,8 @@ class Interpreter:
         self._sink = PublishingSink(publish, self._batcher.flush)
         self._input = InputRouter(request_input)
         self._kernel_info: dict[str, Any] | None = None
+        self._observed: Any = None  # the config whose terminal keys are followed
+        self._terminal_changes: dict[str, Any] = {}
 
     def _publish_stream(self, name: str, text: str) -> None:
         self._publish("stream", {"name": name, "text": text}, None)
@@ -80,21 +89,25 @@ class Interpreter:
         user_expressions: dict[str, str] | None = None,
         allow_stdin: bool = False,
         stop_on_error: bool = True,
+        metadata: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Run ``code``; its outputs are published as they happen; returns the reply content.
 
         ``stop_on_error`` concerns the queue of requests, which the kernel core
-        owns: it is accepted here and not used.
+        owns: it is accepted here and not used. ``metadata`` is the request's: a
+        terminal of ours announces there the editor and clipboard it lends the
+        shell (``shell.user_site``, see :mod:`.terminal_site`).
         """
         shell = self.shell
         if silent:
             store_history = False  # the spec: silent forces store_history off
         sink = self._sink
         sink.reset()
+        self._follow_terminal_keys()
         expressions: dict[str, Any] = {}
         error: BaseException | None = None
         try:
-            with self._cell_io(allow_stdin):
+            with self._cell_io(allow_stdin, metadata):
                 try:
                     result = shell.run_cell(code, store_history=store_history, silent=silent)
                     error = result.error_before_exec or result.error_in_exec
@@ -119,19 +132,41 @@ class Interpreter:
             reply.update(status="error", ename=ename, evalue=evalue, traceback=traceback)
             reply["user_expressions"] = {}
         reply["payload"] = list(sink.payloads)
+        if self._terminal_changes:
+            reply["payload"].append(
+                {"source": TERMINAL_CONFIG_PAYLOAD, "values": dict(self._terminal_changes)}
+            )
+            self._terminal_changes.clear()
         return reply
 
+    def _follow_terminal_keys(self) -> None:
+        """Note changes of the keys the terminal uses (prompts...): its reply carries them."""
+        config = self.shell.config
+        if self._observed is config:
+            return
+        self._observed = config
+        self._terminal_changes.clear()
+
+        def changed(key: str, value: Any) -> None:
+            if config is self._observed and key.startswith(TERMINAL_KEYS):
+                self._terminal_changes[key] = value
+
+        config.observe(changed)
+
     @contextlib.contextmanager
-    def _cell_io(self, allow_stdin: bool) -> Iterator[None]:
-        """While code of the user's runs: its output published, ``input()`` asked of the frontend."""
+    def _cell_io(self, allow_stdin: bool, metadata: dict[str, Any] | None = None) -> Iterator[None]:
+        """While code of the user's runs: its output published, ``input()`` asked of the
+        frontend, the editor and clipboard the frontend's (when it lends them)."""
         shell = self.shell
-        saved = sys.stdout, sys.stderr, shell.output
+        saved = sys.stdout, sys.stderr, shell.output, shell.user_site
         sys.stdout, sys.stderr, shell.output = self._stdout, self._stderr, self._sink
+        editor = lambda: str(shell.config["shell.editor"])  # noqa: E731
+        shell.user_site = site_for(metadata, allow_stdin, self._input.ask_terminal, editor)
         try:
             with use_shell(shell), self._input.installed(allow_stdin):
                 yield
         finally:
-            sys.stdout, sys.stderr, shell.output = saved
+            sys.stdout, sys.stderr, shell.output, shell.user_site = saved
 
     def run_startup(self) -> None:
         """The user's extensions and start-up files, once, their output published as a cell's.

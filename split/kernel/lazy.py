@@ -155,6 +155,7 @@ class LazyInterpreter:
         user_expressions: dict[str, Any] | None = None,
         allow_stdin: bool = False,
         stop_on_error: bool = True,
+        metadata: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         return self.get().execute(
             code,
@@ -163,6 +164,7 @@ class LazyInterpreter:
             user_expressions=user_expressions,
             allow_stdin=allow_stdin,
             stop_on_error=stop_on_error,
+            metadata=metadata,
         )
 
     def complete(self, code: str, cursor_pos: int) -> dict[str, Any]:

@@ -20,7 +20,9 @@ from typing import Any
 __all__ = ["InputRouter", "RequestInput", "StdinError", "StdinNotImplementedError"]
 
 #: ``(prompt, password) -> text``: the kernel core sends ``input_request`` and waits.
-RequestInput = Callable[[str, bool], str]
+#: A third argument, a dict, rides along in the request as ``legacy_shell`` (a request
+#: to the terminal: see :mod:`.terminal_site`).
+RequestInput = Callable[..., str]
 
 
 class StdinError(RuntimeError):
@@ -38,29 +40,56 @@ class InputRouter:
         self._request_input = request_input
         self._allowed = False
 
+    @property
+    def allowed(self) -> bool:
+        """Whether the running cell's frontend answers input requests."""
+        return self._allowed
+
+    def ask_terminal(self, request: dict[str, Any]) -> str:
+        """Send a request to the terminal (``input_request`` with ``legacy_shell``); its answer."""
+        __tracebackhide__ = True
+        if not self._allowed:
+            raise StdinNotImplementedError("this frontend does not answer input requests")
+        self._flush_streams()
+        try:
+            return self._request_input("", False, request)
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt from None  # no frames of the kernel's own below the user's
+
+    @staticmethod
+    def _flush_streams() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+
     def _ask(self, prompt: str, password: bool) -> str:
+        __tracebackhide__ = True  # the user's traceback ends at their input() call
         if not self._allowed:
             raise StdinNotImplementedError(
                 "input() was called, but this frontend does not support input requests "
                 "(the execute_request had allow_stdin false)"
             )
         # what was printed before the prompt must reach the frontend first
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (AttributeError, OSError, ValueError):
-                pass
-        value = self._request_input(prompt, password)
+        self._flush_streams()
+        try:
+            value = self._request_input(prompt, password)
+        except KeyboardInterrupt:
+            # Ctrl-C at the prompt: as at a terminal, the traceback ends at input()
+            raise KeyboardInterrupt from None
         if value == "\x04":  # Ctrl-D at the frontend's prompt
-            raise EOFError("EOF when reading a line")
+            raise EOFError("EOF when reading a line") from None
         return value
 
     def input(self, prompt: Any = "") -> str:
         """The kernel's ``input()``: the prompt goes with the request, not to stdout."""
+        __tracebackhide__ = True
         return self._ask(str(prompt), False)
 
     def getpass(self, prompt: str = "Password: ", stream: Any = None) -> str:
         """The kernel's ``getpass.getpass()``: the frontend hides what is typed."""
+        __tracebackhide__ = True
         return self._ask(str(prompt), True)
 
     @contextmanager

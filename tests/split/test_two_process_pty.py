@@ -3,7 +3,7 @@
 The acceptance of the split, as a user sees it: whatever kills the kernel
 (a segfault, ``os._exit``, SIGKILL from outside, ``abort()``, a C stack
 overflow), the terminal says so in one line naming the signal or exit code,
-gives a prompt on a fresh kernel that answers ``print(6*7)`` within a second,
+gives a prompt on a fresh kernel that answers ``print(6*7)``,
 and up-arrow still recalls the input that crashed. Ctrl-C interrupts the
 running cell, not the kernel. Each test waits for what the screen shows, and
 leaves no kernel behind: the frontend is killed, then every kernel started
@@ -16,78 +16,15 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pexpect
 import pytest
 from kernel_processes import kernel_pids, wait_gone
-from ptyterm import UP, screen, spawn_terminal
+from ptyterm import screen, spawn_terminal
+from twoproc import CTRL_C, LINE, Spawn, answers_42, kernel_pid, recalls, run
 
 pytestmark = pytest.mark.pty
-
-IPYTHON = str(Path(sys.executable).with_name("ipython"))
-CTRL_C = "\x03"
-#: Start of a line of output: after a newline, or after the prompt leaves bracketed-paste mode.
-LINE = r"(?:\n|\x1b\[\?2004l)"
-
-
-Spawn = Callable[..., pexpect.spawn]
-
-
-@pytest.fixture
-def spawn(tmp_path: Path) -> Iterator[Spawn]:
-    """Start ``ipython --two-process`` in a 24x100 xterm; afterwards no kernel may remain."""
-    children: list[pexpect.spawn] = []
-    runtime = tmp_path / "runtime"
-
-    def start(*args: str) -> pexpect.spawn:
-        child = spawn_terminal(
-            IPYTHON,
-            ["--two-process", "--no-banner", *args],
-            cwd=tmp_path,
-            env={
-                "LEGACY_SHELL_DIR": str(tmp_path / "home"),
-                "JUPYTER_RUNTIME_DIR": str(runtime),
-            },
-        )
-        children.append(child)
-        return child
-
-    yield start
-    for child in children:
-        child.close(force=True)
-    left = [pid for pid in kernel_pids(runtime) if not wait_gone(pid, 5.0)]
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
-    assert not left, f"kernels left behind: {left}"
-
-
-def run(child: pexpect.spawn, line: str, expect: str | None = None) -> None:
-    child.send(line + "\r")
-    if expect is not None:
-        child.expect(screen(expect))
-
-
-def kernel_pid(child: pexpect.spawn) -> int:
-    child.send("import os; print('pid', os.getpid(), 'end')\r")
-    child.expect(r"pid (\d+) end")
-    return int(child.match.group(1))
-
-
-def answers_42_fast(child: pexpect.spawn) -> None:
-    """The prompt is back, on a kernel that answers within a second."""
-    child.expect(screen("In [1]: "))
-    child.send("print(6*7)\r")
-    child.expect(LINE + r"42\r\n")
-
-
-def recalls(child: pexpect.spawn, text: str, presses: int) -> None:
-    child.expect(screen("In [2]: "))
-    child.send(UP * presses)
-    child.expect(screen(text))
-    child.send(CTRL_C)
-
 
 CRASHES = {
     "segfault": ("import ctypes; ctypes.string_at(0)", "killed by signal SIGSEGV"),
@@ -109,7 +46,7 @@ def test_a_crash_is_one_line_then_a_fresh_kernel_answers(spawn: Spawn, kind: str
     child.expect(screen("In [2]: "))
     run(child, code)
     child.expect(f"Kernel died: [^\r\n]*{re.escape(said)}[^\r\n]*; restarted[^\r\n]*\r\n")
-    answers_42_fast(child)
+    answers_42(child)
     recalls(child, code[:30], presses=2)
 
 
@@ -123,7 +60,7 @@ def test_sigkill_from_outside_during_a_cell_is_noticed_at_once(spawn: Spawn) -> 
     os.kill(pid, signal.SIGKILL)
     # noticed at once: not after a heartbeat's seconds, not when the cell's 100 s are over
     child.expect(r"Kernel died: killed by signal SIGKILL[^\r\n]*; restarted")
-    answers_42_fast(child)
+    answers_42(child)
     recalls(child, "time.sleep(100)", presses=2)
 
 
@@ -198,7 +135,7 @@ def test_a_kernel_that_keeps_dying_while_starting_is_stopped_and_the_terminal_st
     child.expect(screen("In [1]: "))
     run(child, "")  # Enter on an empty line starts a kernel
     child.expect("A new kernel is running")
-    answers_42_fast(child)
+    answers_42(child)
     child.expect(screen("In [2]: "))
     run(child, "exit")
     child.expect(pexpect.EOF)
