@@ -61,6 +61,13 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("terminal.highlight", bool, True, "Syntax highlighting of the input."),
     ConfigKey("terminal.autoindent", bool, True, "Indent the next line of a block automatically."),
     ConfigKey("terminal.editing_mode", str, "emacs", "Key bindings.", ("emacs", "vi")),
+    ConfigKey(
+        "terminal.interrupt_timeout",
+        float,
+        3.0,
+        "Two-process mode: seconds a kernel may take to stop after Ctrl-C before the prompt "
+        "comes back (the kernel then counts as busy).",
+    ),
     ConfigKey("prompts.in", str, "In [{count}]: ", "Input prompt; {count} is the execution count."),
     ConfigKey(
         "prompts.continuation",

@@ -27,7 +27,7 @@ import zmq
 
 from .connection import ConnectionInfo
 from .death import DeathInfo
-from .errors import ClientTimeout, KernelDied, SplitError
+from .errors import ClientTimeout, KernelDied, SplitError, WaitStopped
 from .session import Session
 from .wire import Message, ProtocolError, ReplayGuard, deserialize, serialize
 
@@ -73,6 +73,10 @@ class KernelClient:
         self.death_watch = death_watch
         #: Called with iopub messages from other clients' requests (iopub is broadcast).
         self.other_output_hook: OutputHook | None = None
+        #: Messages of our own cells that came after their reply (a thread's output,
+        #: the status of a cell we stopped waiting for) or with no parent at all;
+        #: dropped when ``None``.
+        self.late_output_hook: OutputHook | None = None
         #: Messages dropped for a bad signature, a replay or malformed frames.
         self.bad_messages = 0
         self._key = info.key_bytes
@@ -398,12 +402,22 @@ class KernelClient:
         elif msg.parent_header and msg.parent_header.get("session") != self.session.session_id:
             if self.other_output_hook is not None:
                 self.other_output_hook(msg)
+        elif self.late_output_hook is not None:
+            # ours, but its cell has ended (a thread's print, a subprocess's output,
+            # the status of a cell we stopped waiting for), or the kernel's own
+            self.late_output_hook(msg)
         else:
             log.debug("iopub %s not for a pending request of ours", msg.msg_type)
 
     def poll_other_output(self) -> int:
-        """Show (through ``other_output_hook``) what other clients' cells printed meanwhile."""
+        """Show what came meanwhile: other clients' cells (``other_output_hook``), and late
+        output of ours (``late_output_hook``)."""
         return self._drain_iopub(None, None)
+
+    def output_waiting(self) -> bool:
+        """Whether iopub messages are queued (a cheap look, nothing is read)."""
+        sock = self._sockets.get("iopub")
+        return sock is not None and bool(int(sock.get(zmq.EVENTS)) & zmq.POLLIN)
 
     # -- the frontend's call ----------------------------------------------------
 
@@ -416,6 +430,7 @@ class KernelClient:
         died: threading.Event | None = None,
         timeout: float | None = None,
         on_interrupt: Callable[[], None] | None = None,
+        stop: threading.Event | None = None,
         **execute_kwargs: Any,
     ) -> Message:
         """Run ``code``; return its execute_reply once the kernel is idle again.
@@ -429,6 +444,33 @@ class KernelClient:
         """
         execute_kwargs.setdefault("allow_stdin", stdin_hook is not None)
         msg_id = self.execute(code, **execute_kwargs)
+        return self.wait_for_execute(
+            msg_id,
+            output_hook=output_hook,
+            stdin_hook=stdin_hook,
+            died=died,
+            timeout=timeout,
+            on_interrupt=on_interrupt,
+            stop=stop,
+        )
+
+    def wait_for_execute(
+        self,
+        msg_id: str,
+        *,
+        output_hook: OutputHook | None = None,
+        stdin_hook: Callable[[Message], str] | None = None,
+        died: threading.Event | None = None,
+        timeout: float | None = None,
+        on_interrupt: Callable[[], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> Message:
+        """Wait for the execute request ``msg_id`` as :meth:`execute_interactive` does.
+
+        ``stop`` (set from any thread, then :meth:`wake`) ends the wait with
+        ``WaitStopped`` while the cell goes on in the kernel; calling this again
+        with the same ``msg_id`` waits for it again.
+        """
         died = self._died_event(died)
         shell, iopub, stdin = (self._socket(n) for n in ("shell", "iopub", "stdin"))
         poller = self._poller("shell", "iopub", "stdin")
@@ -445,6 +487,9 @@ class KernelClient:
             except KernelDied:
                 self._drain_iopub(msg_id, output_hook)  # what it printed before dying
                 raise
+            if stop is not None and stop.is_set():
+                self._drain_iopub(msg_id, output_hook)
+                raise WaitStopped(msg_id)
             if iopub in events:
                 for msg in self._recv_ready(iopub):
                     self._route_iopub(msg, msg_id, output_hook)

@@ -72,8 +72,19 @@ class DeathInfo:
 class KernelProcess:
     """One launched kernel process: its parent pipe, its end, whether we meant it."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], parent_w: int, log_offset: int) -> None:
+    def __init__(
+        self,
+        proc: subprocess.Popen[bytes],
+        parent_w: int,
+        log_offset: int,
+        output_fds: tuple[int, ...] = (),
+        log_path: str | None = None,
+    ) -> None:
+        """``output_fds``: our copies of the read ends of the kernel's fd 1 and 2 pipes; what
+        is left in them when it dies (its last words) is appended to ``log_path``."""
         self.proc = proc
+        self._output_fds = list(output_fds)
+        self._log_path = log_path
         self.pid = proc.pid
         self.log_offset = log_offset
         self.exited = threading.Event()
@@ -87,8 +98,30 @@ class KernelProcess:
         """Block until the process ends (on the watcher thread); record and return how."""
         self.death = DeathInfo(self.proc.wait(), self.pid)
         self.close_pipe()
+        self._keep_last_words()
         self.exited.set()
         return self.death
+
+    def _keep_last_words(self) -> None:
+        """Append what the kernel wrote but never read (it died first) to its log."""
+        fds, self._output_fds = self._output_fds, []
+        left = b""
+        for fd in fds:
+            try:
+                os.set_blocking(fd, False)
+                while True:
+                    chunk = os.read(fd, 65536)
+                    if not chunk:
+                        break
+                    left += chunk
+            except (BlockingIOError, OSError):
+                pass
+            finally:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        if left and self._log_path is not None:
+            with contextlib.suppress(OSError), open(self._log_path, "ab") as log:
+                log.write(left)
 
     def close_pipe(self) -> None:
         """Close our end of the parent pipe once (the kernel then exits on EOF)."""

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .death import DeathInfo
 
-__all__ = ["ClientTimeout", "KernelDied", "KernelNotRunning", "KernelStartError", "SplitError"]
+__all__ = [
+    "ClientTimeout",
+    "KernelDied",
+    "KernelNotRunning",
+    "KernelStartError",
+    "SplitError",
+    "WaitStopped",
+]
 
 
 class SplitError(Exception):
@@ -42,3 +49,11 @@ class KernelDied(SplitError):
 
 class ClientTimeout(SplitError, TimeoutError):
     """No message arrived on a channel within the timeout."""
+
+
+class WaitStopped(SplitError):
+    """We stopped waiting for a reply; the request goes on in the kernel (``msg_id``)."""
+
+    def __init__(self, msg_id: str) -> None:
+        super().__init__(f"stopped waiting for the reply to {msg_id}")
+        self.msg_id = msg_id

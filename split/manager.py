@@ -64,6 +64,8 @@ def default_kernel_argv() -> list[str]:
         "{connection_file}",
         "--parent-fd",
         "{parent_fd}",
+        "--output-fds",
+        "{output_fds}",
     ]
 
 
@@ -201,31 +203,48 @@ class KernelManager:
         self._res.log_path = log_path
         r, w = os.pipe()
         watched = any("{parent_fd}" in a for a in self.argv)
-        argv = [
-            a.replace("{connection_file}", str(self.connection_file)).replace("{parent_fd}", str(r))
-            for a in self.argv
-        ]
+        piped = any("{output_fds}" in a for a in self.argv)
         env = {**os.environ, **self.env}
+        out_r, out_w = os.pipe() if piped else (-1, -1)
+        err_r, err_w = os.pipe() if piped else (-1, -1)
         try:
             with open(log_path, "ab") as logf:
                 offset = logf.tell()
+                fds = f"{out_r},{err_r},{logf.fileno()}"
+                argv = [
+                    a.replace("{connection_file}", str(self.connection_file))
+                    .replace("{parent_fd}", str(r))
+                    .replace("{output_fds}", fds)
+                    for a in self.argv
+                ]
+                # the kernel's fds 1 and 2 are pipes it reads itself (see
+                # split.kernel.fdcapture); we keep the read ends for its last words
                 proc = subprocess.Popen(
                     argv,
                     stdin=subprocess.DEVNULL,
-                    stdout=logf,
-                    stderr=subprocess.STDOUT,
-                    pass_fds=(r,) if watched else (),
+                    stdout=out_w if piped else logf,
+                    stderr=err_w if piped else subprocess.STDOUT,
+                    pass_fds=((r,) if watched else ())
+                    + ((out_r, err_r, logf.fileno()) if piped else ()),
                     start_new_session=True,
                     env=env,
                 )
         except OSError as e:
             os.close(w)
-            raise KernelStartError(f"cannot launch the kernel ({argv[0]}): {e}") from None
+            for fd in (out_r, err_r):
+                if fd >= 0:
+                    os.close(fd)
+            raise KernelStartError(f"cannot launch the kernel ({self.argv[0]}): {e}") from None
         finally:
             os.close(r)
+            for fd in (out_w, err_w):
+                if fd >= 0:
+                    os.close(fd)
         self.died.clear()
         self.death = None
-        process = KernelProcess(proc, w, offset)
+        process = KernelProcess(
+            proc, w, offset, (out_r, err_r) if piped else (), log_path=str(log_path)
+        )
         self._res.process = process
         start_helper_thread(
             threading.Thread(

@@ -80,10 +80,13 @@ class TerminalApp:
         """One cell from the prompt; ``KeyboardInterrupt``/``EOFError`` as prompt_toolkit raises.
 
         With a backend that can die (a kernel), the prompt also ends with
-        ``DiedAtPrompt`` when it dies meanwhile, keeping what was typed.
+        ``DiedAtPrompt`` when it dies meanwhile, keeping what was typed; output
+        that comes from it meanwhile (a thread's print after its cell ended) is
+        printed above the prompt.
         """
         died = getattr(self.backend, "died", None)
-        if died is None:
+        waiting = getattr(self.backend, "output_waiting", None)
+        if died is None and waiting is None:
             return str(self.session.prompt(default=default))
 
         def pre_run() -> None:
@@ -92,9 +95,16 @@ class TerminalApp:
             async def watch() -> None:
                 import asyncio
 
+                from prompt_toolkit.application import run_in_terminal
+
+                show = getattr(self.backend, "show_waiting_output", None)
                 # the death itself is noticed by a thread blocked on the kernel
-                # process; the prompt's event loop looks at that flag 20 times a second
-                while not died.is_set():
+                # process; the prompt's event loop looks at that flag, and at output
+                # that came meanwhile, 20 times a second
+                while died is None or not died.is_set():
+                    if waiting is not None and show is not None and waiting():
+                        # printed above the prompt; what is being typed stays as it was
+                        await run_in_terminal(show)
                     await asyncio.sleep(0.05)
                 if app.is_running:
                     app.exit(exception=DiedAtPrompt(app.current_buffer.text))

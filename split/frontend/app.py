@@ -147,6 +147,7 @@ def _backend(
         setup_lines=_kernel_lines(opts),
         editor=str(config["shell.editor"]),
         terminal_config=config,
+        interrupt_timeout=float(config["terminal.interrupt_timeout"]),
     )
 
 

@@ -31,11 +31,9 @@ kernel until the user asks for one (Enter on an empty line, ``y``,
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import IO, Any, NoReturn
 
 from legacy_shell.inputtransform import InputTransformer
@@ -48,7 +46,7 @@ from legacy_shell.terminal.backend import (
     OutputHandler,
 )
 
-from ..errors import KernelDied, SplitError
+from ..errors import KernelDied, SplitError, WaitStopped
 from ..extensions import TERMINAL_CONFIG_PAYLOAD, TERMINAL_KEYS
 from ..wire import Message
 from . import terminal_requests
@@ -56,6 +54,7 @@ from .crashpolicy import CrashPolicy, DeathCause
 from .kernels import KernelHandle
 from .other_clients import OtherClientsPrinter
 from .replies import complete_reply, execute_reply, history_inputs, inspect_text, route_output
+from .sigint import GIVE_UP_PRESSES, CellInterrupts, sigint_ignored, sigint_raises
 
 __all__ = ["FRONTEND_MAGICS", "KernelBackend"]
 
@@ -63,8 +62,11 @@ log = logging.getLogger(__name__)
 
 #: Lines the frontend answers itself; they never reach the kernel.
 FRONTEND_MAGICS = ("%restart", "%shutdown_kernel")
-#: Ctrl-C presses during one cell after which the frontend stops waiting for the kernel.
-_GIVE_UP_AFTER = 3
+#: What to do while the kernel runs a cell that did not stop on Ctrl-C.
+BUSY_HINT = (
+    "Enter on an empty line waits for it again; %restart (or Ctrl-X Ctrl-R) restarts "
+    "the kernel, losing its variables."
+)
 #: What to type when no kernel runs (after the crash policy stopped restarting).
 NO_KERNEL_HINT = (
     "No kernel is running: press Enter on an empty line (or type y, or %restart) "
@@ -91,6 +93,7 @@ class KernelBackend:
         setup_lines: list[str] | None = None,
         editor: str = "",
         terminal_config: Any = None,
+        interrupt_timeout: float = 3.0,
     ) -> None:
         """``interactive``: someone at a terminal can decide when restarting stops (else: leave).
 
@@ -109,6 +112,8 @@ class KernelBackend:
         #: The terminal's configuration (a ``ShellConfig``): the kernel's changes of the
         #: keys the terminal uses (prompts...) are applied to it, and the terminal follows.
         self.terminal_config = terminal_config
+        #: Seconds after a Ctrl-C the kernel did not answer before the prompt comes back.
+        self.interrupt_timeout = interrupt_timeout
         self._out = out
         self._lock = threading.RLock()
         self._client: Any = None
@@ -121,6 +126,9 @@ class KernelBackend:
         #: Why no kernel runs, once restarting stopped (``None``: one runs, or is on its way).
         self._stopped: str | None = None
         self._never = threading.Event()  # the death event while no kernel runs
+        #: The cell the kernel still runs after we stopped waiting for it (Ctrl-C unanswered).
+        self._busy_with: str | None = None
+        self._busy_count: int | None = None
 
     # -- life cycle ---------------------------------------------------------
 
@@ -254,9 +262,18 @@ class KernelBackend:
         return ExecuteReply("error", self._count, [])
 
     def empty_line(self) -> None:
-        """Enter on an empty line: while no kernel runs, that starts one."""
+        """Enter on an empty line: with no kernel, start one; with a busy one, wait for it."""
         if self._stopped is not None:
             self._start_again(self.output_handler)
+        elif self._busy_with is not None and self._client is not None:
+            handler = self.output_handler
+            handler.stream("stderr", "Waiting for the earlier cell (Ctrl-C interrupts it)...\n")
+            with self._lock:
+                msg = self._wait_for(self._busy_with, handler, users_cell=True)
+            if msg is not None:
+                self._busy_with = None
+                self._finish(msg, users_cell=True)
+                handler.stream("stderr", "(The earlier cell has finished.)\n")
 
     def _drop_client(self) -> None:
         if self._client is not None:
@@ -270,8 +287,10 @@ class KernelBackend:
             client = self.kernel.new_client()
             client.start_channels()
             client.other_output_hook = self._others.show
+            client.late_output_hook = self._late_output
             self._client = client
             self._count = 1
+            self._busy_with = None
             # a kernel_info round trip that also proves the iopub subscription is live
             reply = client.wait_for_ready(timeout=self.request_timeout * 10)
             self._kernel_info = dict(reply.content)
@@ -289,14 +308,19 @@ class KernelBackend:
         death while starting. Ctrl-C meanwhile interrupts the start-up files.
         """
         handler = self.output_handler
-        with self._forward_sigint():
-            client.execute_interactive(
-                "",
-                output_hook=lambda m: self._on_output(m, handler),
-                died=self.kernel.died,
-                silent=True,
-                store_history=False,
-            )
+        interrupts = CellInterrupts(self.interrupt, client.wake, self.interrupt_timeout)
+        with interrupts.installed():
+            try:
+                client.execute_interactive(
+                    "",
+                    output_hook=lambda m: self._on_output(m, handler),
+                    died=self.kernel.died,
+                    stop=interrupts.stop,
+                    silent=True,
+                    store_history=False,
+                )
+            except WaitStopped as stopped:  # start-up files that do not stop on Ctrl-C
+                self._stopped_waiting(stopped.msg_id, interrupts, handler)
 
     def _current_count(self) -> int:
         """The count an attached kernel's next cell gets (a silent, unstored execute)."""
@@ -384,23 +408,63 @@ class KernelBackend:
             return self._frontend_magic(line, handler)
         if self._stopped is not None:
             return self._while_stopped(code, handler)
+        if self._busy_with is not None:
+            handler.stream(
+                "stderr", f"Not run: the kernel is still running an earlier cell.\n{BUSY_HINT}\n"
+            )
+            return ExecuteReply("error", self._count, [])
         users_cell = store_history and not silent
         if self._client is None or self.kernel.died.is_set():
             raise self._death("Kernel died before this cell ran", "idle")
-        with self._lock, self._forward_sigint():
+        with self._lock:
+            msg_id = self._client.execute(
+                code,
+                silent=silent,
+                store_history=store_history,
+                allow_stdin=True,
+                metadata=terminal_requests.ANNOUNCEMENT,  # our editor and clipboard
+            )
+            msg = self._wait_for(msg_id, handler, users_cell)
+        if msg is None:  # we stopped waiting: the cell goes on in the kernel
+            return ExecuteReply("error", self._count, [])
+        return self._finish(msg, users_cell)
+
+    def _wait_for(self, msg_id: str, handler: OutputHandler, users_cell: bool) -> Message | None:
+        """The reply to the cell ``msg_id``; ``None`` when we stopped waiting (Ctrl-C unanswered)."""
+        client = self._client
+        interrupts = CellInterrupts(self.interrupt, client.wake, self.interrupt_timeout)
+        with interrupts.installed():
             try:
-                msg = self._client.execute_interactive(
-                    code,
+                msg: Message = client.wait_for_execute(
+                    msg_id,
                     output_hook=lambda m: self._on_output(m, handler),
                     stdin_hook=lambda m: self._on_input(m, handler),
                     died=self.kernel.died,
-                    silent=silent,
-                    store_history=store_history,
-                    allow_stdin=True,
-                    metadata=terminal_requests.ANNOUNCEMENT,  # our editor and clipboard
+                    stop=interrupts.stop,
                 )
             except KernelDied:
+                self._busy_with = None
                 raise self._death("Kernel died", "cell" if users_cell else "idle") from None
+            except WaitStopped:
+                self._stopped_waiting(msg_id, interrupts, handler)
+                return None
+        return msg
+
+    def _stopped_waiting(
+        self, msg_id: str, interrupts: CellInterrupts, handler: OutputHandler
+    ) -> None:
+        """Say that the kernel did not stop on Ctrl-C; the prompt comes back, the kernel is busy."""
+        self._busy_with = msg_id
+        if interrupts.presses >= GIVE_UP_PRESSES:
+            why = f"Stopped waiting after {interrupts.presses} Ctrl-C: the kernel did not stop."
+        else:
+            why = (
+                f"The kernel did not stop within {interrupts.give_up_after:g} s of Ctrl-C "
+                "(does the cell ignore SIGINT?)."
+            )
+        handler.stream("stderr", f"\n{why} It is still running that cell.\n{BUSY_HINT}\n")
+
+    def _finish(self, msg: Message, users_cell: bool) -> ExecuteReply:
         reply = execute_reply(msg.content, self._count)
         reply.payloads = self._apply_terminal_config(reply.payloads)
         if users_cell and reply.status != "aborted":
@@ -466,6 +530,9 @@ class KernelBackend:
         return BackendDied(f"{what}: {self.kernel.death_reason()}")
 
     def _on_output(self, msg: Message, handler: OutputHandler) -> None:
+        if msg.msg_type == "execute_input":  # the number the cell got, should we stop waiting
+            count = msg.content.get("execution_count")
+            self._busy_count = int(count) if isinstance(count, int) else None
         route_output(msg, handler)
 
     def _on_input(self, msg: Message, handler: OutputHandler) -> str:
@@ -477,11 +544,11 @@ class KernelBackend:
         """
         request = msg.content.get("legacy_shell")
         if request is not None:
-            with self._sigint_ignored():
+            with sigint_ignored():
                 return terminal_requests.answer(request, self.editor)
         prompt = str(msg.content.get("prompt", ""))
         password = bool(msg.content.get("password", False))
-        with self._sigint_raises():
+        with sigint_raises():
             try:
                 return handler.input_request(prompt, password)
             except KeyboardInterrupt:
@@ -489,49 +556,6 @@ class KernelBackend:
                 return ""
             except EOFError:
                 return "\x04"  # the kernel's input() raises EOFError, as at a terminal
-
-    @contextmanager
-    def _forward_sigint(self) -> Iterator[None]:
-        """While a cell runs, Ctrl-C interrupts the kernel instead of this process."""
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        presses = 0
-
-        def forward(signum: int, frame: Any) -> None:
-            nonlocal presses
-            presses += 1
-            self.interrupt()
-            if presses >= _GIVE_UP_AFTER:
-                raise KeyboardInterrupt
-
-        previous = signal.signal(signal.SIGINT, forward)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, previous)
-
-    @contextmanager
-    def _sigint_ignored(self) -> Iterator[None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, previous)
-
-    @contextmanager
-    def _sigint_raises(self) -> Iterator[None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, previous)
 
     def _frontend_magic(self, line: str, handler: OutputHandler) -> ExecuteReply:
         if line == "%shutdown_kernel":
@@ -598,17 +622,41 @@ class KernelBackend:
             log.debug("interrupt failed: %s", e)
 
     def pre_prompt(self) -> None:
-        """Show what other clients ran on this kernel since the last prompt."""
+        """Show what came while no cell ran: other clients' cells, late output of ours."""
+        self.show_waiting_output()
+
+    def output_waiting(self) -> bool:
+        """Whether output came from the kernel while no cell of ours runs (a cheap look).
+
+        The terminal looks while it waits at the prompt, and then calls
+        :meth:`show_waiting_output` where it can print above the prompt.
+        """
+        client = self._client
+        return client is not None and not self.kernel.died.is_set() and client.output_waiting()
+
+    def show_waiting_output(self) -> None:
+        """Print what came meanwhile (a thread's print after its cell, another client's cell)."""
         if self._client is None or self.kernel.died.is_set():
             return
         if not self._lock.acquire(blocking=False):
-            return
+            return  # a request is under way (a completion): next time
         try:
             self._client.poll_other_output()
         except SplitError as e:
-            log.debug("reading other clients' output failed: %s", e)
+            log.debug("reading the kernel's output failed: %s", e)
         finally:
             self._lock.release()
+
+    def _late_output(self, msg: Message) -> None:
+        """Ours, after its cell: output to show, or the end of a cell we stopped waiting for."""
+        if msg.msg_type == "status":
+            if msg.parent_id == self._busy_with and msg.content.get("execution_state") == "idle":
+                self._busy_with = None
+                if self._busy_count is not None:
+                    self._count = self._busy_count + 1
+                self.output_handler.stream("stderr", "(The earlier cell has finished.)\n")
+            return
+        route_output(msg, self.output_handler)
 
 
 def _local_history(path: Any, limit: int) -> list[str]:

@@ -17,6 +17,7 @@ prompt_toolkit, pygments) are left for the first request that needs them.
 
 from __future__ import annotations
 
+import faulthandler
 import importlib
 import importlib.util
 import logging
@@ -61,6 +62,9 @@ class KernelOptions:
     ip: str = "127.0.0.1"
     transport: str = "tcp"
     log_level: str = "WARNING"
+    #: ``OUT,ERR,LOG`` from our manager: the read ends of the pipes behind fds 1 and 2,
+    #: and the log file (see :mod:`.fdcapture`); absent: the kernel makes its own pipes.
+    output_fds: str | None = None
 
 
 _VALUED = {
@@ -70,6 +74,7 @@ _VALUED = {
     "--ip": "ip",
     "--transport": "transport",
     "--log-level": "log_level",
+    "--output-fds": "output_fds",
 }
 
 
@@ -102,7 +107,14 @@ def _parse_usual(argv: Sequence[str]) -> KernelOptions | None:
         if not values["parent_fd"].isdigit():
             return None
         values["parent_fd"] = int(values["parent_fd"])
+    if "output_fds" in values and not _valid_output_fds(values["output_fds"]):
+        return None
     return KernelOptions(**values)
+
+
+def _valid_output_fds(spec: str) -> bool:
+    parts = spec.split(",")
+    return len(parts) == 3 and all(part.isdigit() for part in parts)
 
 
 def _parse_with_argparse(argv: Sequence[str]) -> KernelOptions:
@@ -121,7 +133,16 @@ def _parse_with_argparse(argv: Sequence[str]) -> KernelOptions:
     p.add_argument("--ip", default="127.0.0.1", help="address to listen on (new files only)")
     p.add_argument("--transport", choices=("tcp", "ipc"), default="tcp")
     p.add_argument("--log-level", default="WARNING", help="logging level for stderr")
-    return KernelOptions(**vars(p.parse_args(list(argv))))
+    p.add_argument(
+        "--output-fds",
+        default=None,
+        metavar="OUT,ERR,LOG",
+        help="pipes behind fds 1 and 2 and the log file, from the kernel manager",
+    )
+    opts = KernelOptions(**vars(p.parse_args(list(argv))))
+    if opts.output_fds is not None and not _valid_output_fds(opts.output_fds):
+        p.error(f"--output-fds takes three descriptor numbers OUT,ERR,LOG, not {opts.output_fds!r}")
+    return opts
 
 
 def _connection(opts: KernelOptions) -> tuple[Path, ConnectionInfo]:
@@ -188,15 +209,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     jupyter_parent = _jupyter_parent()  # read now: the parent may die while we start
     opts = parse_args(sys.argv[1:] if argv is None else argv)
+    capture = _capture_output(opts)
+    diagnostics = capture.log_stream()  # never the pipes: the user's output is not for logs
     logging.basicConfig(
-        stream=sys.stderr,
+        stream=diagnostics,
         level=opts.log_level.upper(),
         format="[split.kernel %(asctime)s %(levelname)s] %(message)s",
     )
+    faulthandler.enable(file=diagnostics)  # a crash's Python traceback, in the log
     try:
         path, info = _connection(opts)
     except (ConnectionFileError, OSError) as e:
-        print(f"{PROG}: {e}", file=sys.stderr)
+        print(f"{PROG}: {e}", file=diagnostics)
         return EXIT_CONNECTION_FILE
 
     from ..transport.zmq import ZmqKernelChannels
@@ -206,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         channels.bind()
     except TransportError as e:
-        print(f"{PROG}: cannot listen: {e} (connection file {path})", file=sys.stderr)
+        print(f"{PROG}: cannot listen: {e} (connection file {path})", file=diagnostics)
         return EXIT_TRANSPORT
     if not _watch_parent(opts, jupyter_parent, path):
         log.warning("the parent process is gone: the kernel exits")
@@ -228,12 +252,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     core = KernelCore.create(channels, session, make_interpreter)
     _watch_signals(core)
+    capture.start(lambda name, text: core.publish_output("stream", {"name": name, "text": text}))
     assert lazy is not None
     _serve_rpc(core, channels, info, lazy, path)
     lazy.start_building()
     log.info("kernel %d serving %s", os.getpid(), path)
     core.run()
     return 0
+
+
+def _capture_output(opts: KernelOptions) -> Any:
+    """Pipes behind fds 1 and 2 (:mod:`.fdcapture`): the manager's, or our own."""
+    from .fdcapture import OutputCapture
+
+    if opts.output_fds is not None:
+        return OutputCapture.from_manager(opts.output_fds)
+    return OutputCapture.of_this_process()
 
 
 def _watch_signals(core: Any) -> None:

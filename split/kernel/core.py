@@ -98,6 +98,8 @@ class KernelCore:
         self.kernel_info_extra: dict[str, Any] = {}
         self._interrupt = interrupt
         self._parent: Message | None = None
+        #: The last execute request: the parent of output (also after the cell ended).
+        self._output_parent: Message | None = None
         self._executing = False
         #: An interrupt that arrived while idle with a request queued: the next request's.
         self._queued_interrupt = False
@@ -150,8 +152,13 @@ class KernelCore:
     def publish_output(
         self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any] | None = None
     ) -> None:
-        """Publish on iopub as an output of the request being served (any thread)."""
-        self._publish(msg_type, content, self._parent, metadata)
+        """Publish on iopub as an output of the cell that runs, or of the last one (any thread).
+
+        Output after a cell ended (a thread's ``print``, a subprocess writing to
+        the kernel's fd 1) belongs to the cell that started it as far as anyone
+        can tell: the last one, as ipykernel does; clients show it as it comes.
+        """
+        self._publish(msg_type, content, self._output_parent or self._parent, metadata)
 
     def request_input(
         self, prompt: str, password: bool, terminal: dict[str, Any] | None = None
@@ -314,6 +321,7 @@ class KernelCore:
         silent = bool(c.get("silent", False))
         stop_on_error = bool(c.get("stop_on_error", True))
         interp = self._interp
+        self._output_parent = msg
         # from here on an interrupt belongs to this cell (a SIGINT arriving while
         # execute_input goes out must not be lost)
         self._executing = True

@@ -79,7 +79,7 @@ class InputRouter:
             # Ctrl-C at the prompt: as at a terminal, the traceback ends at input()
             raise KeyboardInterrupt from None
         if value == "\x04":  # Ctrl-D at the frontend's prompt
-            raise EOFError("EOF when reading a line") from None
+            raise EOFError from None  # as input() at a terminal: no message
         return value
 
     def input(self, prompt: Any = "") -> str:

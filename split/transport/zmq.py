@@ -297,9 +297,11 @@ class ZmqKernelChannels:
         with self._iopub_lock:
             if self._closed:
                 return
-            _send(self._iopub, frames)
+            # greet new subscribers first (reading the events applies pending
+            # subscriptions): the first message a client sees is its welcome
             if self._iopub_events() & zmq.POLLIN:
                 self._greet_subscribers()
+            _send(self._iopub, frames)
 
     def stdin_request(self, msg: Message, timeout: float | None = None) -> Message | None:
         """Send ``input_request``; wait for the reply to it (stale replies are dropped)."""
