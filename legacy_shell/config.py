@@ -68,6 +68,12 @@ KEYS: tuple[ConfigKey, ...] = (
         "Two-process mode: seconds a kernel may take to stop after Ctrl-C before the prompt "
         "comes back (the kernel then counts as busy).",
     ),
+    ConfigKey(
+        "terminal.attach_timeout",
+        float,
+        30.0,
+        "Two-process mode: seconds to wait for a busy kernel that --existing attaches to.",
+    ),
     ConfigKey("prompts.in", str, "In [{count}]: ", "Input prompt; {count} is the execution count."),
     ConfigKey(
         "prompts.continuation",

@@ -114,6 +114,9 @@ class HistoryManager:
         self.output_hist: dict[int, Any] = {}
         #: Text form of each result, as stored in the database.
         self.output_hist_reprs: dict[int, str] = {}
+        #: Sessions that came before this one in the same terminal (the kernels a
+        #: two-process terminal had before a restart): ``%history`` shows them first.
+        self.earlier_sessions: list[int] = []
 
     # -- sessions -----------------------------------------------------------
 
@@ -247,7 +250,13 @@ class HistoryManager:
     def get_range_by_str(
         self, rangestr: str, raw: bool = True, output: bool = False
     ) -> Iterator[Row]:
-        """Inputs selected by an IPython range string (see :func:`extract_hist_ranges`)."""
+        """Inputs selected by an IPython range string (see :func:`extract_hist_ranges`).
+
+        The empty string is this terminal's session: its earlier sessions first.
+        """
+        if rangestr == "":
+            for session in self.earlier_sessions:
+                yield from self.get_range(session, 1, None, raw=raw, output=output)
         for session, start, stop in extract_hist_ranges(rangestr):
             yield from self.get_range(session, start, stop, raw=raw, output=output)
 

@@ -336,13 +336,14 @@ class KernelClient:
         """Send ``msg_type`` and wait for its reply (``ClientTimeout``, ``KernelDied``)."""
         return self.wait_for_reply(self.send(channel, msg_type, content), timeout, channel)
 
-    def wait_for_ready(self, timeout: float = 10.0) -> Message:
+    def wait_for_ready(self, timeout: float = 10.0, channel: str = "shell") -> Message:
         """Block until the kernel answers kernel_info *and* our iopub subscription is live.
 
         A SUB socket misses whatever is published before its subscription
         reaches the kernel, so a reply on shell is not enough: we also wait for
         an iopub message (the kernel's ``iopub_welcome`` or the status around
-        kernel_info), asking again until one arrives.
+        kernel_info), asking again until one arrives. ``channel="control"``
+        asks there: a kernel busy with a cell answers on control at once.
         """
         deadline = time.monotonic() + timeout
         iopub = self._socket("iopub")
@@ -356,7 +357,9 @@ class KernelClient:
                 # the first request may wait for a kernel still starting (a busy machine
                 # makes that slow); later ones only ask again for an iopub message
                 reply = self.request(
-                    "kernel_info_request", timeout=min(remaining, 1.0) if answered else remaining
+                    "kernel_info_request",
+                    channel=channel,
+                    timeout=min(remaining, 1.0) if answered else remaining,
                 )
             except ClientTimeout:
                 continue

@@ -202,6 +202,37 @@ def _foreign_package() -> str | None:
     return None
 
 
+#: What ``ipython --help`` adds to the one-process shell's options: the launcher's own.
+HELP_MORE = """
+two processes (your code runs in a kernel; a crash ends the kernel, not the session):
+  --two-process       the same shell, its code run in a kernel process
+  --existing [FILE]   attach to a running kernel (without FILE: the newest one)
+
+commands:
+  ipython kernel [-f FILE] [--ip ADDR] [--transport tcp|ipc]
+                      a standalone kernel that Jupyter clients can attach to
+  ipython kernelspec install [--user | --sys-prefix | --prefix P]
+                      let jupyter console, nbclient and JupyterLab start it
+
+'ipython kernel --help' and 'ipython kernelspec --help' show their options.
+"""
+
+
+def _wants_help(argv: list[str]) -> bool:
+    """``-h``/``--help`` among the options (not after FILE or ``-m``: those are the script's)."""
+    _, _, rest = split_mode_flags(argv)
+    options = rest[: next((i for i, a in enumerate(rest) if not a.startswith("-")), len(rest))]
+    return any(a in ("-h", "--help") for a in options)
+
+
+def _print_help() -> int:
+    from legacy_shell.cli import build_parser
+
+    print(build_parser().format_help().rstrip("\n"))
+    print(HELP_MORE, end="")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ipython`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -213,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _kernel_command(args[1:])
     if args and args[0] == "kernelspec":
         return _kernelspec_command(args[1:])
+    if _wants_help(args):
+        return _print_help()
     mode, existing, rest = split_mode_flags(args)
     from legacy_shell.cli import main as inprocess_main
 

@@ -108,3 +108,10 @@ def test_autoindent_toggles_the_terminal_setting(
     assert in_shell(shell, "get_ipython().config['terminal.autoindent']") is True
     with pytest.raises(UsageError):
         shell.run_line_magic("autoindent", "sideways")
+
+
+@pytest.mark.parametrize("name", ["restart", "shutdown_kernel"])
+def test_the_kernel_magics_say_in_one_line_why_they_do_nothing_here(shell: Any, name: str) -> None:
+    """In one process there is no kernel; in a kernel, the terminal answers them itself."""
+    with pytest.raises(UsageError, match=rf"^%{name}: .*(one process|the terminal)"):
+        shell.run_line_magic(name, "")

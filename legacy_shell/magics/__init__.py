@@ -31,6 +31,7 @@ BUILTIN_MAGICS: tuple[tuple[str, str], ...] = (
     ("macros", "MacroMagics"),
     ("logging", "LoggingMagics"),
     ("store", "StoreMagics"),
+    ("kernel_only", "KernelOnlyMagics"),
 )
 
 #: (alias, magic, kind): other spellings of built-in magics, as IPython has them.

@@ -116,7 +116,8 @@ def run_frontend(
     except BackendDied as e:
         if kernel.owned:
             backend.shutdown()  # a kernel that never answered must not linger
-        return _fail(f"the kernel could not be started: {e}", 1)
+            return _fail(f"the kernel could not be started: {e}", 1)
+        return _fail(f"could not attach to the kernel of {kernel.connection_file}: {e}", 1)
     except KeyboardInterrupt:
         backend.shutdown()
         print("\nKeyboardInterrupt", file=sys.stderr)
@@ -148,6 +149,7 @@ def _backend(
         editor=str(config["shell.editor"]),
         terminal_config=config,
         interrupt_timeout=float(config["terminal.interrupt_timeout"]),
+        attach_timeout=float(config["terminal.attach_timeout"]),
     )
 
 

@@ -50,11 +50,13 @@ from ..errors import KernelDied, SplitError, WaitStopped
 from ..extensions import TERMINAL_CONFIG_PAYLOAD, TERMINAL_KEYS
 from ..wire import Message
 from . import terminal_requests
+from .carryover import EXPRESSIONS, SESSION, CarryOver
 from .crashpolicy import CrashPolicy, DeathCause
 from .kernels import KernelHandle
 from .other_clients import OtherClientsPrinter
 from .replies import complete_reply, execute_reply, history_inputs, inspect_text, route_output
 from .sigint import GIVE_UP_PRESSES, CellInterrupts, sigint_ignored, sigint_raises
+from .typeahead import typeahead_kept
 
 __all__ = ["FRONTEND_MAGICS", "KernelBackend"]
 
@@ -94,6 +96,7 @@ class KernelBackend:
         editor: str = "",
         terminal_config: Any = None,
         interrupt_timeout: float = 3.0,
+        attach_timeout: float = 30.0,
     ) -> None:
         """``interactive``: someone at a terminal can decide when restarting stops (else: leave).
 
@@ -114,6 +117,8 @@ class KernelBackend:
         self.terminal_config = terminal_config
         #: Seconds after a Ctrl-C the kernel did not answer before the prompt comes back.
         self.interrupt_timeout = interrupt_timeout
+        #: Seconds to wait for a busy kernel we attach to before the first prompt.
+        self.attach_timeout = attach_timeout
         self._out = out
         self._lock = threading.RLock()
         self._client: Any = None
@@ -129,6 +134,7 @@ class KernelBackend:
         #: The cell the kernel still runs after we stopped waiting for it (Ctrl-C unanswered).
         self._busy_with: str | None = None
         self._busy_count: int | None = None
+        self._carry = CarryOver()
 
     # -- life cycle ---------------------------------------------------------
 
@@ -187,7 +193,7 @@ class KernelBackend:
         """``launch`` a kernel and connect; one that dies while starting is launched again."""
         while True:
             try:
-                with self._lock:
+                with self._lock, typeahead_kept():
                     self._drop_client()
                     launch()
                     self._connect()
@@ -292,47 +298,90 @@ class KernelBackend:
             self._count = 1
             self._busy_with = None
             # a kernel_info round trip that also proves the iopub subscription is live
-            reply = client.wait_for_ready(timeout=self.request_timeout * 10)
+            reply = self._kernel_info_reply(client)
             self._kernel_info = dict(reply.content)
             if self.kernel.owned:
-                self._run_startup(client)
+                session = self._run_startup(client)
+                for line in self._carry.lines():  # a restart keeps cwd, %xmode, history
+                    client.execute_interactive(line, silent=True, store_history=False)
+                if session is not None:
+                    self._carry.sessions.append(session)
             for line in self.setup_lines:
                 done = client.execute_interactive(line, silent=True, store_history=False)
                 if done.content.get("status") != "ok":
                     print(f"warning: {line!r} failed in the kernel", file=sys.stderr)
 
-    def _run_startup(self, client: Any) -> None:
+    def _run_startup(self, client: Any) -> int | None:
         """The start-up request: the kernel runs the user's start-up files, shown here.
 
         Its reply is what makes the kernel *started*: a death before it is a
         death while starting. Ctrl-C meanwhile interrupts the start-up files.
+        Returns the kernel's history session.
         """
         handler = self.output_handler
         interrupts = CellInterrupts(self.interrupt, client.wake, self.interrupt_timeout)
         with interrupts.installed():
             try:
-                client.execute_interactive(
+                reply = client.execute_interactive(
                     "",
                     output_hook=lambda m: self._on_output(m, handler),
                     died=self.kernel.died,
                     stop=interrupts.stop,
                     silent=True,
                     store_history=False,
+                    user_expressions=SESSION,
                 )
             except WaitStopped as stopped:  # start-up files that do not stop on Ctrl-C
                 self._stopped_waiting(stopped.msg_id, interrupts, handler)
+                return None
+        return self._carry.note_start(reply.content)
+
+    def _kernel_info_reply(self, client: Any) -> Message:
+        """``kernel_info``, asked on control for an attached kernel: it may be busy with a
+        cell of another client's, and a kernel answers on control even then."""
+        timeout = self.request_timeout * 10
+        if not self.kernel.owned:
+            try:
+                reply: Message = client.wait_for_ready(timeout=timeout, channel="control")
+                return reply
+            except TimeoutError:
+                log.debug("no kernel_info on control; asking on shell")
+        reply = client.wait_for_ready(timeout=timeout)
+        return reply
 
     def _current_count(self) -> int:
-        """The count an attached kernel's next cell gets (a silent, unstored execute)."""
+        """The count an attached kernel's next cell gets (a silent, unstored execute).
+
+        A busy kernel answers when its cell ends: we say so and wait, up to
+        ``attach_timeout`` seconds (Ctrl-C goes on at once); then the prompt comes
+        anyway, and what is typed waits in the kernel's queue.
+        """
+        client = self._client
         try:
             with self._lock:
-                reply = self._request(
-                    "execute", self.request_timeout, code="", silent=True, store_history=False
-                )
-            count = reply.content.get("execution_count")
-            return int(count) if count else 1
-        except (TimeoutError, SplitError):
+                msg_id = client.execute("", silent=True, store_history=False, allow_stdin=False)
+                try:
+                    reply = client.wait_for_reply(msg_id, self.request_timeout)
+                except TimeoutError:
+                    print(
+                        "The kernel is busy (a cell of another client's is running); waiting "
+                        f"for it, at most {self.attach_timeout:g} s (Ctrl-C: go on now)...",
+                        file=self.out,
+                        flush=True,
+                    )
+                    reply = client.wait_for_reply(msg_id, self.attach_timeout)
+        except (TimeoutError, KeyboardInterrupt):
+            print(
+                "The kernel is still busy: what you run waits until it is free.",
+                file=self.out,
+                flush=True,
+            )
             return 1
+        except SplitError:
+            return 1
+        count = reply.content.get("execution_count")
+        # the reply carries the count of the last stored cell; the next one gets one more
+        return count + 1 if isinstance(count, int) and not isinstance(count, bool) else 1
 
     def shutdown(self) -> None:
         """Leave: stop our own kernel; an attached one keeps running unless asked to stop."""
@@ -422,6 +471,7 @@ class KernelBackend:
                 silent=silent,
                 store_history=store_history,
                 allow_stdin=True,
+                user_expressions=EXPRESSIONS if users_cell else None,  # what a restart keeps
                 metadata=terminal_requests.ANNOUNCEMENT,  # our editor and clipboard
             )
             msg = self._wait_for(msg_id, handler, users_cell)
@@ -467,6 +517,8 @@ class KernelBackend:
     def _finish(self, msg: Message, users_cell: bool) -> ExecuteReply:
         reply = execute_reply(msg.content, self._count)
         reply.payloads = self._apply_terminal_config(reply.payloads)
+        if users_cell:
+            self._carry.note_cell(msg.content)
         if users_cell and reply.status != "aborted":
             self._count = reply.execution_count + 1
             self.policy.cell_ran()

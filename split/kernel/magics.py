@@ -36,21 +36,33 @@ def connect_info_text(connection_file: Path, info: dict[str, Any]) -> str:
     lines = [
         body,
         "",
-        "Paste the above JSON into a file, and connect with:",
-        "    $> ipython --existing <file>",
-        "or, if you are local, you can connect with just:",
+        "On this machine, connect with:",
         f"    $> ipython --existing {name}",
-        "or even just:",
+        "or, if this is the most recent kernel you have started, just:",
         "    $> ipython --existing",
-        "if this is the most recent kernel you have started.",
+        "Elsewhere, copy the file with its permissions kept private (it holds the key):",
+        f"    $> scp -p THIS_HOST:{connection_file} kernel.json",
+        "or paste the JSON above into a file only you can read, and connect with it:",
+        "    $> (umask 077 && cat > kernel.json)    # paste, then Ctrl-D",
+        "    $> ipython --existing ./kernel.json",
         f"Other Jupyter clients: jupyter console --existing {name}",
     ]
     return "\n".join(lines)
 
 
+_TERMINALS_JOB = (
+    "%{name}: answered by the terminal of `ipython --two-process`; from this client, "
+    "use its own command to {what} the kernel (JupyterLab: Kernel menu)"
+)
+
+
 @magics_class
 class KernelMagics(Magics):
-    """``%connect_info``; constructed by the kernel app with its connection file."""
+    """``%connect_info``; constructed by the kernel app with its connection file.
+
+    ``%restart`` and ``%shutdown_kernel`` reach the kernel only from clients
+    other than our terminal (which answers them itself): one line says what to do.
+    """
 
     def __init__(self, shell: Any = None, connection_file: str | Path | None = None, **kw: Any):
         super().__init__(shell, **kw)
@@ -68,3 +80,13 @@ class KernelMagics(Magics):
                 f"cannot read the connection file {self.connection_file}: {e}"
             ) from None
         print(connect_info_text(self.connection_file, info))
+
+    @line_magic
+    def restart(self, parameter_s: str = "") -> None:
+        """Restart the kernel: the terminal's job (``ipython --two-process``)."""
+        raise UsageError(_TERMINALS_JOB.format(name="restart", what="restart"))
+
+    @line_magic
+    def shutdown_kernel(self, parameter_s: str = "") -> None:
+        """Stop the kernel: the terminal's job (``ipython --two-process``)."""
+        raise UsageError(_TERMINALS_JOB.format(name="shutdown_kernel", what="shut down"))

@@ -354,6 +354,95 @@ def test_connect_info_shows_the_file_with_its_key_and_how_to_attach(
     assert f"ipython --existing {conn.name}" in text
 
 
+def test_connect_info_says_how_to_make_a_file_the_kernel_accepts(
+    backend: KernelBackend, tmp_path: Path
+) -> None:
+    """Its paste recipe gives a file only the user can read, as ``--existing`` demands."""
+    import subprocess
+
+    from split.connection import read_connection_file
+
+    rec = Recorder()
+    backend.execute("%connect_info", rec)
+    text = rec.text()
+    recipe = next(line for line in text.splitlines() if "umask 077" in line)
+    command = recipe.strip().removeprefix("$>").split("#")[0].strip()
+    pasted = text.split("\n\n")[0]  # the JSON comes first
+    subprocess.run(["sh", "-c", command], input=pasted, text=True, cwd=tmp_path, check=True)
+    made = tmp_path / "kernel.json"
+    assert made.stat().st_mode & 0o077 == 0
+    assert (
+        read_connection_file(made).key == read_connection_file(backend.kernel.connection_file).key
+    )
+
+
+def test_a_restart_keeps_the_directory_the_xmode_and_the_history(
+    backend: KernelBackend, tmp_path: Path
+) -> None:
+    backend.execute(f"%cd {tmp_path}", Recorder())
+    backend.execute("%xmode Minimal", Recorder())
+    backend.execute("kept_line = 1", Recorder())
+    assert backend.execute("%restart", Recorder()).status == "ok"
+    rec = Recorder()
+    backend.execute("import os; print(os.getcwd())", rec)
+    assert rec.text() == f"{tmp_path}\n"
+    rec = Recorder()
+    backend.execute("print(get_ipython().config['shell.xmode'])", rec)
+    assert rec.text() == "Minimal\n"
+    rec = Recorder()
+    backend.execute("%history", rec)
+    assert "kept_line = 1" in rec.text()  # the lines before the restart come first
+    assert rec.text().index("kept_line") < rec.text().index("print(os.getcwd())")
+
+
+class _Said:
+    """A text stream that releases ``flag`` (creates the file) once ``text`` was written."""
+
+    def __init__(self, text: str, flag: Path) -> None:
+        self.text, self.flag, self.written = text, flag, ""
+
+    def write(self, data: str) -> int:
+        self.written += data
+        if self.text in self.written:
+            self.flag.touch()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_attaching_to_a_busy_kernel_waits_for_it_and_numbers_prompts_right(
+    runtime: Path, tmp_path: Path
+) -> None:
+    from split.frontend import AttachedKernel
+
+    flag = tmp_path / "go-on"
+    manager = KernelManager()
+    manager.start()
+    try:
+        manager.wait_ready()
+        other = manager.client()
+        other.execute("first = 1")  # In [1]
+        # In [2] runs as we attach, until we have said that it is busy
+        other.execute(f"import os, time\nwhile not os.path.exists({str(flag)!r}): time.sleep(0.01)")
+        assert manager.connection_file is not None
+        said = _Said("The kernel is busy", flag)
+        kb = KernelBackend(AttachedKernel(manager.connection_file), out=said)  # type: ignore[arg-type]
+        kb.start()
+        try:
+            assert "The kernel is busy" in said.written
+            assert kb.execution_count == 3
+            rec = Recorder()
+            reply = kb.execute("first", rec)
+            assert reply.execution_count == 3
+            assert ("result", 3, "1") in rec.calls
+        finally:
+            kb.shutdown()
+        other.stop_channels()
+    finally:
+        manager.shutdown()
+
+
 def test_an_attached_kernel_that_dies_is_reported_within_the_heartbeat_period(
     runtime: Path,
 ) -> None:

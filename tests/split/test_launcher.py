@@ -178,3 +178,12 @@ def test_a_scripts_sys_exit_status_is_ours_quietly_as_in_one_process(
         assert done.returncode == 3, (mode, done.stdout, done.stderr)
         assert done.stdout.strip() == "hi"
         assert "SystemExit" not in done.stdout + done.stderr
+
+
+def test_help_lists_the_two_process_flags_and_the_commands(env: dict[str, str]) -> None:
+    done = ipython("--help", env=env)
+    assert done.returncode == 0
+    for item in ("--two-process", "--existing [FILE]", "ipython kernel", "ipython kernelspec"):
+        assert item in done.stdout
+    assert "-c CODE" in done.stdout  # and the shell's own options
+    assert ipython("--two-process", "--help", env=env).stdout == done.stdout

@@ -244,3 +244,17 @@ def test_the_interactive_frontend_builds_no_shell_of_its_own(tmp_path: Path) -> 
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"kernels left behind: {left}"
+
+
+def test_typing_ahead_during_restart_goes_to_the_next_prompt_not_above(spawn: Spawn) -> None:
+    child = spawn()
+    child.expect(screen("In [1]: "))
+    child.send("%restart\r")
+    child.send("print('typed ' + 'ahead')")  # typed while the kernel restarts
+    child.expect("Kernel restarted")
+    before_restart_line = child.before
+    assert "print('typed" not in before_restart_line  # not echoed above the line
+    child.expect(screen("In [1]: "))
+    child.expect(screen("print('typed ' + 'ahead')"))  # it is at the new prompt
+    child.send("\r")
+    child.expect(LINE + r"typed ahead\r\n")
