@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import pytest
 from shellside import in_shell
@@ -252,3 +253,39 @@ def test_ev_ex_and_deprecated_magic(shell) -> None:
     assert shell.user_ns["doubled"] == 10
     assert any("run_line_magic" in message for message in shell.user_ns["deprecations"])
     assert shell.user_ns["old_style"] == shell.run_line_magic("pwd", "")
+
+
+IPYTHON_9_LINE_MAGICS = [
+    "cpaste",
+    "paste",
+    "store",
+    "autoindent",
+    "autoawait",
+    "doctest_mode",
+    "macro",
+    "logstart",
+    "logstop",
+    "logon",
+    "logoff",
+    "logstate",
+    "pprint",
+    "colors",
+    "clear",
+    "page",
+    "less",
+    "more",
+    "pycat",
+    "rehashx",
+    "man",
+    "edit",
+    "ed",
+    "config",
+]
+IPYTHON_9_CELL_MAGICS = ("file", "HTML", "SVG", "!", "writefile", "html", "svg", "sx")
+
+
+def test_the_magics_ipython_users_reach_for_exist(shell: Any) -> None:
+    line = in_shell(shell, "sorted(get_ipython().magics_manager.magics['line'])")
+    cell = in_shell(shell, "sorted(get_ipython().magics_manager.magics['cell'])")
+    assert [name for name in IPYTHON_9_LINE_MAGICS if name not in line] == []
+    assert [name for name in IPYTHON_9_CELL_MAGICS if name not in cell] == []

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..kernel.settings import config_environment
 from .kernels import AttachedKernel, KernelHandle, OwnKernel
 
 if TYPE_CHECKING:
@@ -33,17 +34,21 @@ def _fail(message: str, status: int = 2) -> int:
     return status
 
 
-def _kernel_lines(opts: argparse.Namespace) -> list[str]:
-    """``%config`` lines that give the kernel's shell what the command line said."""
-    lines = [f"%config {assignment}" for assignment in opts.assignments]
+def _kernel_assignments(opts: argparse.Namespace) -> list[str]:
+    """``KEY=VALUE`` settings the kernel's shell needs from the command line."""
+    assignments = list(opts.assignments)
     if not opts.colors and not sys.stdout.isatty():
-        lines.append("%config shell.colors=NoColor")
-    return lines
+        assignments.append("shell.colors=NoColor")
+    return assignments
 
 
-def _make_kernel(existing: str | None, attach: bool) -> KernelHandle:
+def _make_kernel(existing: str | None, attach: bool, assignments: list[str]) -> KernelHandle:
+    """Our own kernel gets the command line's settings at start (before its start-up files
+    run: their tracebacks have the right colours); an attached one as ``%config`` lines."""
     if not attach:
-        return OwnKernel()
+        from ..manager import KernelManager
+
+        return OwnKernel(KernelManager(env=config_environment(assignments)))
     from ..connection import newest_connection_file, resolve_connection_file
 
     path = resolve_connection_file(existing) if existing else newest_connection_file()
@@ -92,7 +97,7 @@ def run_frontend(
     except ConfigError as e:
         return _fail(str(e))
     try:
-        kernel = _make_kernel(existing, attach)
+        kernel = _make_kernel(existing, attach, _kernel_assignments(opts))
     except (ConnectionFileError, SplitError, OSError) as e:
         return _fail(str(e), 1)
     try:
@@ -145,11 +150,15 @@ def _backend(
         # someone at the prompt decides when restarting stops; a script just ends
         interactive=interactive and (opts.interactive or not _runs_something(opts)),
         history_file=paths.history_file,
-        setup_lines=_kernel_lines(opts),
+        setup_lines=[] if kernel.owned else [f"%config {a}" for a in _kernel_assignments(opts)],
         editor=str(config["shell.editor"]),
         terminal_config=config,
         interrupt_timeout=float(config["terminal.interrupt_timeout"]),
         attach_timeout=float(config["terminal.attach_timeout"]),
+        # the kernel reads the same files: without start-up work, nothing delays the prompt
+        startup_work=lambda: bool(
+            paths.startup_files() or config["shell.extensions"] or config["shell.exec_lines"]
+        ),
     )
 
 

@@ -97,6 +97,7 @@ class KernelBackend:
         terminal_config: Any = None,
         interrupt_timeout: float = 3.0,
         attach_timeout: float = 30.0,
+        startup_work: Callable[[], bool] | None = None,
     ) -> None:
         """``interactive``: someone at a terminal can decide when restarting stops (else: leave).
 
@@ -119,6 +120,9 @@ class KernelBackend:
         self.interrupt_timeout = interrupt_timeout
         #: Seconds to wait for a busy kernel we attach to before the first prompt.
         self.attach_timeout = attach_timeout
+        #: Whether the user has start-up work for a kernel (files, extensions, exec_lines):
+        #: only then is the first prompt held until the kernel has done it (default: always).
+        self.startup_work = startup_work if startup_work is not None else (lambda: True)
         self._out = out
         self._lock = threading.RLock()
         self._client: Any = None
@@ -191,6 +195,7 @@ class KernelBackend:
 
     def _bring_up(self, launch: Callable[[], None]) -> None:
         """``launch`` a kernel and connect; one that dies while starting is launched again."""
+        self._carry.kernel_ended()
         while True:
             try:
                 with self._lock, typeahead_kept():
@@ -301,11 +306,13 @@ class KernelBackend:
             reply = self._kernel_info_reply(client)
             self._kernel_info = dict(reply.content)
             if self.kernel.owned:
-                session = self._run_startup(client)
-                for line in self._carry.lines():  # a restart keeps cwd, %xmode, history
-                    client.execute_interactive(line, silent=True, store_history=False)
-                if session is not None:
-                    self._carry.sessions.append(session)
+                if self.startup_work():
+                    self._carry.current_session = self._run_startup(client)
+                # a restart keeps cwd, %xmode, history: queued before any cell of the user's,
+                # not waited for (the first prompt comes as soon as the kernel answers)
+                carried = "\n".join(self._carry.lines())
+                if carried:
+                    client.execute(carried, silent=True, store_history=False, allow_stdin=False)
             for line in self.setup_lines:
                 done = client.execute_interactive(line, silent=True, store_history=False)
                 if done.content.get("status") != "ok":

@@ -18,13 +18,14 @@ from typing import Any
 
 __all__ = ["CarryOver"]
 
+#: Asked in the start-up request: the kernel's history session.
+SESSION = {"legacy_shell.session": "get_ipython().history_manager.session_number"}
 #: Asked of the kernel after each cell of the user's (in the execute request).
 EXPRESSIONS = {
     "legacy_shell.cwd": "__import__('os').getcwd()",
     "legacy_shell.xmode": "get_ipython().config['shell.xmode']",
+    **SESSION,
 }
-#: Asked in the start-up request: the kernel's history session.
-SESSION = {"legacy_shell.session": "get_ipython().history_manager.session_number"}
 
 _XMODES = ("Plain", "Context", "Verbose", "Minimal")
 
@@ -49,6 +50,8 @@ class CarryOver:
         self.xmode: str | None = None
         #: History sessions of this terminal's earlier kernels, oldest first.
         self.sessions: list[int] = []
+        #: The history session of the kernel that runs now, once known.
+        self.current_session: int | None = None
 
     def note_cell(self, reply_content: dict[str, Any]) -> None:
         """After a cell of the user's: where the kernel is now, and how it shows errors."""
@@ -59,11 +62,20 @@ class CarryOver:
         xmode = _value(expressions, "legacy_shell.xmode")
         if xmode in _XMODES:
             self.xmode = xmode
+        session = self.note_start(reply_content)
+        if session is not None:
+            self.current_session = session
 
     def note_start(self, reply_content: dict[str, Any]) -> int | None:
         """After a kernel's start-up request: its history session (``None`` if unknown)."""
         session = _value(reply_content.get("user_expressions"), "legacy_shell.session")
         return session if isinstance(session, int) and not isinstance(session, bool) else None
+
+    def kernel_ended(self) -> None:
+        """The kernel is being replaced: its session becomes one of the earlier ones."""
+        if self.current_session is not None and self.current_session not in self.sessions:
+            self.sessions.append(self.current_session)
+        self.current_session = None
 
     def lines(self) -> list[str]:
         """Code for a new kernel: what it should carry over (silent, unstored)."""

@@ -158,8 +158,11 @@ def _build_shell() -> Any:
     from legacy_shell.paths import ShellPaths
     from legacy_shell.shell import InteractiveShell
 
+    from .settings import apply_environment
+
     paths = ShellPaths.from_env()
     config = load_user_config(paths.config_file, log.warning)
+    apply_environment(config, log.warning)  # what the command line that started us said
     shell = InteractiveShell(config=config, paths=paths)
     set_current(shell)
     return shell

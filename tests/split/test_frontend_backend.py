@@ -376,9 +376,22 @@ def test_connect_info_says_how_to_make_a_file_the_kernel_accepts(
     )
 
 
+@pytest.fixture(params=["start-up waited for", "no start-up work"])
+def any_backend(request: pytest.FixtureRequest, runtime: Path) -> Iterator[KernelBackend]:
+    """A backend that waits for the kernel's start-up, and one that has none to wait for."""
+    work = request.param == "start-up waited for"
+    kb = KernelBackend(OwnKernel(KernelManager()), startup_work=lambda: work)
+    kb.start()
+    try:
+        yield kb
+    finally:
+        kb.shutdown()
+
+
 def test_a_restart_keeps_the_directory_the_xmode_and_the_history(
-    backend: KernelBackend, tmp_path: Path
+    any_backend: KernelBackend, tmp_path: Path
 ) -> None:
+    backend = any_backend
     backend.execute(f"%cd {tmp_path}", Recorder())
     backend.execute("%xmode Minimal", Recorder())
     backend.execute("kept_line = 1", Recorder())
