@@ -435,9 +435,14 @@ def test_attaching_to_a_busy_kernel_waits_for_it_and_numbers_prompts_right(
     try:
         manager.wait_ready()
         other = manager.client()
-        other.execute("first = 1")  # In [1]
+        other.execute_interactive("first = 1")  # In [1]
         # In [2] runs as we attach, until we have said that it is busy
-        other.execute(f"import os, time\nwhile not os.path.exists({str(flag)!r}): time.sleep(0.01)")
+        other.execute(
+            "import os, time\nprint('looping', flush=True)\n"
+            f"while not os.path.exists({str(flag)!r}): time.sleep(0.01)"
+        )
+        while other.get_iopub_msg(timeout=30).content.get("text") != "looping\n":
+            pass  # the cell runs: the kernel is busy from now on
         assert manager.connection_file is not None
         said = _Said("The kernel is busy", flag)
         kb = KernelBackend(AttachedKernel(manager.connection_file), out=said)  # type: ignore[arg-type]
