@@ -54,7 +54,14 @@ from .carryover import EXPRESSIONS, SESSION, CarryOver
 from .crashpolicy import CrashPolicy, DeathCause
 from .kernels import KernelHandle
 from .other_clients import OtherClientsPrinter
-from .replies import complete_reply, execute_reply, history_inputs, inspect_text, route_output
+from .replies import (
+    HeldOutput,
+    complete_reply,
+    execute_reply,
+    history_inputs,
+    inspect_text,
+    route_output,
+)
 from .sigint import GIVE_UP_PRESSES, CellInterrupts, sigint_ignored, sigint_raises
 from .typeahead import typeahead_kept
 
@@ -139,6 +146,8 @@ class KernelBackend:
         self._busy_with: str | None = None
         self._busy_count: int | None = None
         self._carry = CarryOver()
+        #: Start-up output of a restarted kernel, held until the death has been reported.
+        self._startup_output: HeldOutput | None = None
 
     # -- life cycle ---------------------------------------------------------
 
@@ -186,12 +195,21 @@ class KernelBackend:
             print(text[:1].upper() + text[1:], file=self.out, flush=True)
 
     def restart(self) -> None:
-        """After a death: a fresh kernel, unless restarting stops (``BackendStopped``/``Gone``)."""
+        """After a death: a fresh kernel, unless restarting stops (``BackendStopped``/``Gone``).
+
+        What the new kernel's start-up files print is shown after the terminal
+        has said that the old one died (at the next prompt).
+        """
         if not self.kernel.can_restart:
             self._stop("this terminal did not start the kernel, so it cannot restart it")
         if not self.policy.allow_restart():
             self._stop(f"the kernel died {self.policy.describe()}")
-        self._bring_up(self.kernel.restart)
+        self._startup_output = HeldOutput()
+        try:
+            self._bring_up(self.kernel.restart)
+        except BackendDied:
+            self._release_held_output()
+            raise
 
     def _bring_up(self, launch: Callable[[], None]) -> None:
         """``launch`` a kernel and connect; one that dies while starting is launched again."""
@@ -325,7 +343,7 @@ class KernelBackend:
         death while starting. Ctrl-C meanwhile interrupts the start-up files.
         Returns the kernel's history session.
         """
-        handler = self.output_handler
+        handler = self._startup_output or self.output_handler
         interrupts = CellInterrupts(self.interrupt, client.wake, self.interrupt_timeout)
         with interrupts.installed():
             try:
@@ -626,13 +644,18 @@ class KernelBackend:
             handler.stream("stderr", "%restart: this terminal did not start the kernel.\n")
             return ExecuteReply("error", self._count, [])
         self.policy.reset()  # asked for: a fresh start, however the last ones went
+        held = self._startup_output = HeldOutput()  # start-up output after the line below
         try:
             self._bring_up(self.kernel.restart)
         except BackendDied as e:  # BackendStopped too: no kernel runs now
             handler.stream("stderr", f"Restarting the kernel failed: {e}\n")
-            return ExecuteReply("error", self._count, [])
-        handler.stream("stdout", "Kernel restarted (variables are gone, history is kept).\n")
-        return ExecuteReply("ok", self._count, [])
+            reply = ExecuteReply("error", self._count, [])
+        else:
+            handler.stream("stdout", "Kernel restarted (variables are gone, history is kept).\n")
+            reply = ExecuteReply("ok", self._count, [])
+        self._startup_output = None
+        held.replay(handler)
+        return reply
 
     def complete(self, code: str, cursor_pos: int) -> CompleteReply:
         content = self._ask_kernel(
@@ -681,8 +704,15 @@ class KernelBackend:
             log.debug("interrupt failed: %s", e)
 
     def pre_prompt(self) -> None:
-        """Show what came while no cell ran: other clients' cells, late output of ours."""
+        """Show what came while no cell ran: a new kernel's start-up output, other clients'
+        cells, late output of ours."""
+        self._release_held_output()
         self.show_waiting_output()
+
+    def _release_held_output(self) -> None:
+        held, self._startup_output = self._startup_output, None
+        if held is not None:
+            held.replay(self.output_handler)
 
     def output_waiting(self) -> bool:
         """Whether output came from the kernel while no cell of ours runs (a cheap look).

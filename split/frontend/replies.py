@@ -21,6 +21,7 @@ from ..wire import Message
 
 __all__ = [
     "OUTPUT_TYPES",
+    "HeldOutput",
     "complete_reply",
     "execute_reply",
     "history_inputs",
@@ -118,3 +119,38 @@ def history_inputs(entries: Any, limit: int) -> list[str]:
             continue
         out.append(text)
     return out[-limit:] if limit > 0 else []
+
+
+class HeldOutput:
+    """An ``OutputHandler`` that keeps what it is given, to show it later (``replay``).
+
+    Output of a restarted kernel's start-up files comes while the terminal is
+    still saying that the old one died: it is held, and shown after that line.
+    """
+
+    def __init__(self) -> None:
+        self._calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def stream(self, name: str, text: str) -> None:
+        self._calls.append(("stream", (name, text)))
+
+    def display(self, data: dict[str, Any], metadata: dict[str, Any]) -> None:
+        self._calls.append(("display", (data, metadata)))
+
+    def execute_result(self, count: int, data: dict[str, Any], metadata: dict[str, Any]) -> None:
+        self._calls.append(("execute_result", (count, data, metadata)))
+
+    def error(self, ename: str, evalue: str, traceback_lines: list[str]) -> None:
+        self._calls.append(("error", (ename, evalue, traceback_lines)))
+
+    def clear_output(self, wait: bool) -> None:
+        self._calls.append(("clear_output", (wait,)))
+
+    def input_request(self, prompt: str, password: bool) -> str:
+        raise EOFError("no input while the kernel restarts")
+
+    def replay(self, handler: OutputHandler) -> None:
+        """Give everything held to ``handler``, in order, and forget it."""
+        calls, self._calls = self._calls, []
+        for method, args in calls:
+            getattr(handler, method)(*args)

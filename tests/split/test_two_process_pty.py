@@ -164,6 +164,11 @@ def test_start_up_file_output_and_errors_show_before_the_first_prompt(
     child.expect(screen("In [1]: "))
     run(child, "print(6*7)")
     child.expect(LINE + r"42\r\n")
+    child.expect(screen("In [2]: "))
+    run(child, "import os; os._exit(3)")  # a restart runs them again, shown after the notice
+    child.expect("Kernel died: exited with code 3; restarted")
+    child.expect("hello from start-up")
+    child.expect(screen("In [1]: "))
 
 
 def test_percent_restart_gives_a_fresh_kernel(spawn: Spawn) -> None:
