@@ -18,9 +18,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import zmq
@@ -474,6 +475,19 @@ class KernelClient:
         ``WaitStopped`` while the cell goes on in the kernel; calling this again
         with the same ``msg_id`` waits for it again.
         """
+        with _sigint_calls(on_interrupt):
+            return self._wait_for_execute(msg_id, output_hook, stdin_hook, died, timeout, stop)
+
+    def _wait_for_execute(
+        self,
+        msg_id: str,
+        output_hook: OutputHook | None,
+        stdin_hook: Callable[[Message], str] | None,
+        died: threading.Event | None,
+        timeout: float | None,
+        stop: threading.Event | None,
+    ) -> Message:
+        on_interrupt = None  # Ctrl-C is the SIGINT handler's for the whole wait
         died = self._died_event(died)
         shell, iopub, stdin = (self._socket(n) for n in ("shell", "iopub", "stdin"))
         poller = self._poller("shell", "iopub", "stdin")
@@ -519,3 +533,21 @@ class KernelClient:
                 raise ClientTimeout(f"the cell did not finish within {timeout} s")
         assert reply is not None
         return reply
+
+
+@contextlib.contextmanager
+def _sigint_calls(on_interrupt: Callable[[], None] | None) -> Iterator[None]:
+    """Ctrl-C calls ``on_interrupt`` for the whole wait (not only while it polls).
+
+    Installed before the wait and left in place until it ends, so a Ctrl-C
+    that comes while a message is being handled is not a ``KeyboardInterrupt``
+    escaping from the middle of it. Signals reach only the main thread.
+    """
+    if on_interrupt is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: on_interrupt())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -179,3 +179,37 @@ def test_bad_messages_are_dropped_and_counted(tmp_path: Path) -> None:
     finally:
         client.stop_channels()
         pub.close()
+
+
+def test_ctrl_c_while_execute_interactive_waits_calls_on_interrupt(
+    client: KernelClient, km: KernelManager
+) -> None:
+    """The handler is there for the whole wait: the cell gets the interrupt, we get its reply."""
+    import os
+    import signal
+
+    started = threading.Event()
+
+    def hook(msg: Message) -> None:
+        if msg.msg_type == "stream" and "going" in msg.content.get("text", ""):
+            started.set()
+
+    def press() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # from outside, as a tty's
+        if started.wait(30):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+    presser = threading.Thread(target=press)
+    presser.start()
+    try:
+        reply = client.execute_interactive(
+            "import time; print('going', flush=True); time.sleep(30)",
+            output_hook=hook,
+            on_interrupt=km.interrupt,
+            timeout=60,
+        )
+    finally:
+        presser.join(30)
+        signal.signal(signal.SIGINT, saved)
+    assert reply.content["ename"] == "KeyboardInterrupt"
