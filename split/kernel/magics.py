@@ -10,6 +10,7 @@ tells them its connection file: ``KernelMagics(shell, connection_file=path)``.
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def connect_info_text(connection_file: Path, info: dict[str, Any]) -> str:
         "or, if this is the most recent kernel you have started, just:",
         "    $> ipython --existing",
         "Elsewhere, copy the file with its permissions kept private (it holds the key):",
-        f"    $> scp -p THIS_HOST:{connection_file} kernel.json",
+        f"    $> scp -p {socket.gethostname()}:{connection_file} kernel.json",
         "or paste the JSON above into a file only you can read, and connect with it:",
         "    $> (umask 077 && cat > kernel.json)    # paste, then Ctrl-D",
         "    $> ipython --existing ./kernel.json",

@@ -56,8 +56,12 @@ class Watched:
 
     def __call__(self, signum: int, frame: Any) -> None:
         """The handler to install: counts, then runs the real one."""
+        __tracebackhide__ = True
         self.runs += 1
         self.handler(signum, frame)
+
+    def __repr__(self) -> str:  # what signal.signal() gives back to user code
+        return f"<the kernel's handler {getattr(self.handler, '__qualname__', 'of this signal')}>"
 
 
 class SignalWatchdog:

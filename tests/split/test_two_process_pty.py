@@ -77,6 +77,7 @@ def test_ctrl_c_interrupts_the_cell_and_keeps_the_kernel(spawn: Spawn, cell: str
     child.send(CTRL_C)
     child.expect("KeyboardInterrupt")
     child.expect(screen("In [3]: "))
+    assert "split/" not in child.before  # no frame of the kernel's own
     run(child, "print(x + 1)")
     child.expect(LINE + r"42\r\n")
 
