@@ -7,7 +7,8 @@ kernels ignore them:
 - ``execute_request`` metadata ``{"legacy_shell": {"terminal": [...]}}``: the
   terminal that sent the cell lends the kernel its editor and clipboard;
 - ``input_request`` content ``legacy_shell``: such a request to the terminal
-  (answered as JSON in the reply's ``value``);
+  (answered as JSON in the reply's ``value``); an ``input_reply`` value of
+  ``"\x04"`` or ``"\x03"`` is Ctrl-D or Ctrl-C at the terminal's prompt;
 - an ``execute_reply`` payload of source :data:`TERMINAL_CONFIG_PAYLOAD`:
   settings the terminal applies itself (prompts...) changed during the cell.
 """

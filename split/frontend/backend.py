@@ -629,7 +629,9 @@ class KernelBackend:
             try:
                 return handler.input_request(prompt, password)
             except KeyboardInterrupt:
-                self.interrupt()
+                if self._kernel_info.get("implementation") == "legacy-shell":
+                    return "\x03"  # ours raises KeyboardInterrupt at the input() call itself
+                self.interrupt()  # another kernel: the interrupt, and an empty line meanwhile
                 return ""
             except EOFError:
                 return "\x04"  # the kernel's input() raises EOFError, as at a terminal

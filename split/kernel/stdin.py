@@ -5,7 +5,10 @@ A kernel has no terminal: while a cell runs, ``builtins.input`` and
 to the frontend (through the ``request_input`` callable the kernel core gives
 the interpreter) and return its answer. A frontend that said it cannot answer
 (``allow_stdin: false``, as notebooks running headless do) makes them raise
-``StdinNotImplementedError`` at once instead of hanging.
+``StdinNotImplementedError`` at once instead of hanging. Our terminal answers
+Ctrl-D with ``"\x04"`` and Ctrl-C with ``"\x03"``: ``input()`` then raises
+``EOFError`` or ``KeyboardInterrupt`` at the user's own line, as at a terminal
+(an interrupt sent alongside would race with the answer).
 """
 
 from __future__ import annotations
@@ -80,6 +83,8 @@ class InputRouter:
             raise KeyboardInterrupt from None
         if value == "\x04":  # Ctrl-D at the frontend's prompt
             raise EOFError from None  # as input() at a terminal: no message
+        if value == "\x03":  # Ctrl-C there (our terminal's answer: no interrupt to race with)
+            raise KeyboardInterrupt from None
         return value
 
     def input(self, prompt: Any = "") -> str:
