@@ -9,6 +9,8 @@ answer), and ``%restart`` gets a working kernel. Ctrl-C and Ctrl-D at an
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from ptyterm import screen
 from twoproc import CTRL_C, LINE, Spawn, run
@@ -57,15 +59,21 @@ def test_three_ctrl_c_stop_waiting_at_once(spawn: Spawn) -> None:
     child.expect(screen("In [2]: "))
 
 
-def test_the_prompt_comes_back_for_good_when_the_busy_cell_ends(spawn: Spawn) -> None:
+def test_the_prompt_comes_back_for_good_when_the_busy_cell_ends(
+    spawn: Spawn, tmp_path: Path
+) -> None:
+    go = tmp_path / "go"
     child = spawn("--config", "terminal.interrupt_timeout=0.5")
     child.expect(screen("In [1]: "))
-    child.send("import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN)\r")
+    child.send("import os, signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN)\r")
     child.expect(screen("In [2]: "))
-    run(child, "print('sleeping'); time.sleep(3); print('woke up')")
-    child.expect(LINE + "sleeping")
+    # a cell that ignores Ctrl-C and ends when the test says so
+    wait = f"while not os.path.exists({str(go)!r}): time.sleep(0.01)"
+    run(child, f"print('waiting'); exec({wait!r}); print('woke up')")
+    child.expect(LINE + "waiting")
     child.send(CTRL_C)
     child.expect("It is still running that cell")
+    go.touch()
     child.expect(LINE + "woke up")  # its output still comes, at the prompt
     child.expect(r"\(The earlier cell has finished\.\)")
     run(child, "print(6*7)")

@@ -22,12 +22,24 @@ pytestmark = pytest.mark.pty
 TIMEOUT = 30.0
 
 
-def test_a_threads_print_after_its_cell_shows_at_the_prompt(spawn: Spawn) -> None:
+def test_a_threads_print_after_its_cell_shows_at_the_prompt(spawn: Spawn, tmp_path: Path) -> None:
+    go = tmp_path / "go"
     child = spawn()
     child.expect(screen("In [1]: "))
-    run(child, "import threading; threading.Timer(0.5, lambda: print('late output')).start()")
+    # a thread that prints once the test says so, long after its cell ended
+    later = (
+        "def later():\n"
+        f"    while not os.path.exists({str(go)!r}): time.sleep(0.01)\n"
+        "    print('late output')\n"
+    )
+    run(
+        child,
+        f"import os, threading, time; exec({later!r}); threading.Thread(target=later).start()",
+    )
     child.expect(screen("In [2]: "))
     child.send("x = 4")  # typing when the output comes
+    child.expect(screen("x = 4"))
+    go.touch()
     child.expect(LINE + "late output")
     child.send("2\r")  # what was typed is intact: x = 42
     child.expect(screen("In [3]: "))
