@@ -7,14 +7,20 @@ timeout so the prompt never freezes: ``is_complete`` waits at most ~0.3 s and
 then judges the cell locally (Enter never stalls while the kernel is busy),
 ``complete``/``inspect``/``history`` give empty answers on timeout. Outputs of
 a running cell come from iopub as they happen; ``input()`` in the kernel comes
-back as an ``input_request`` on stdin. Ctrl-C during a cell interrupts the
-kernel (the terminal keeps waiting for the reply).
+back as an ``input_request`` on stdin (as do the kernel's requests for the
+user's editor and clipboard: :mod:`.terminal_requests`). Ctrl-C during a cell
+interrupts the kernel and the terminal keeps waiting for the reply; a kernel
+that does not stop (:mod:`.sigint`) leaves the terminal at a prompt with the
+kernel *busy*: typed code is not queued behind it, Enter waits again. Output
+that comes after its cell (a thread's print) is shown at the prompt.
 
-Every kernel of ours is *started* only once it has answered a start-up request
-(a silent, empty execute): the kernel runs the user's start-up files and
-extensions for it, and their output is shown here, before the first prompt, as
-IPython shows it. That is also what tells a death while starting from a death
-the user's code caused.
+When the user has start-up work (files, extensions, ``exec_lines``), a kernel
+of ours is *started* only once it has answered a start-up request (a silent,
+empty execute): the kernel runs that work for it, and its output is shown
+here, before the first prompt, as IPython shows it. That is also what tells a
+death while starting from a death the user's code caused. A restart carries
+over the working directory, ``%xmode`` and this terminal's history
+(:mod:`.carryover`).
 
 When the kernel dies, the client's wait ends at once (the manager's ``died``
 event) and ``BackendDied`` carries one plain line; the terminal then calls
