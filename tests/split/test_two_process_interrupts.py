@@ -87,7 +87,7 @@ def test_ctrl_d_or_ctrl_c_at_input_shows_only_the_users_line(
     child = spawn()
     child.expect(screen("In [1]: "))
     run(child, "name = input('who? ')")
-    child.expect("who\\? ")
+    child.expect(LINE + r"who\? ")  # input()'s prompt (not the echo of the line typed)
     child.send(key)
     child.expect("Traceback")
     child.expect(screen("name = input('who? ')"))
