@@ -45,6 +45,8 @@ def stop_hogs(hogs: list[subprocess.Popen[bytes]]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    # stopped from outside: still stop the busy loops (the finally below)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     runs = int(argv[0]) if argv and argv[0].isdigit() else 3
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []
     cores = os.cpu_count() or 2
