@@ -52,14 +52,22 @@ def main(argv: list[str]) -> int:
     cores = os.cpu_count() or 2
     hogs = start_hogs(cores)
     results = []
+    suite: subprocess.Popen[bytes] | None = None
     try:
         for n in range(1, runs + 1):
             started = time.monotonic()
-            status = subprocess.call([str(ROOT / "dev"), "test", *extra], cwd=ROOT)
+            suite = subprocess.Popen([str(ROOT / "dev"), "test", *extra], cwd=ROOT)
+            status = suite.wait()
             took = time.monotonic() - started
             results.append(status)
             print(f"\n*** run {n} of {runs} under load: exit {status} in {took:.0f} s", flush=True)
     finally:
+        if suite is not None and suite.poll() is None:
+            suite.terminate()  # the suite's own clean-up stops its kernels
+            try:
+                suite.wait(60)
+            except subprocess.TimeoutExpired:
+                suite.kill()
         stop_hogs(hogs)
     passed = sum(1 for status in results if status == 0)
     print(f"\n*** {passed} of {runs} runs passed with {cores} busy loops")
