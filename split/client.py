@@ -18,10 +18,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import zmq
@@ -30,6 +29,7 @@ from .connection import ConnectionInfo
 from .death import DeathInfo
 from .errors import ClientTimeout, KernelDied, SplitError, WaitStopped
 from .session import Session
+from .sigmask import sigint_handler
 from .wire import Message, ProtocolError, ReplayGuard, deserialize, serialize
 
 __all__ = ["DeathWatch", "KernelClient", "OutputHook"]
@@ -475,7 +475,10 @@ class KernelClient:
         ``WaitStopped`` while the cell goes on in the kernel; calling this again
         with the same ``msg_id`` waits for it again.
         """
-        with _sigint_calls(on_interrupt):
+        # Ctrl-C calls on_interrupt for the whole wait, not only while it polls: a Ctrl-C
+        # while a message is handled is no KeyboardInterrupt escaping from the middle of it
+        calls = None if on_interrupt is None else lambda signum, frame: on_interrupt()
+        with sigint_handler(calls) if calls is not None else contextlib.nullcontext():
             return self._wait_for_execute(msg_id, output_hook, stdin_hook, died, timeout, stop)
 
     def _wait_for_execute(
@@ -533,21 +536,3 @@ class KernelClient:
                 raise ClientTimeout(f"the cell did not finish within {timeout} s")
         assert reply is not None
         return reply
-
-
-@contextlib.contextmanager
-def _sigint_calls(on_interrupt: Callable[[], None] | None) -> Iterator[None]:
-    """Ctrl-C calls ``on_interrupt`` for the whole wait (not only while it polls).
-
-    Installed before the wait and left in place until it ends, so a Ctrl-C
-    that comes while a message is being handled is not a ``KeyboardInterrupt``
-    escaping from the middle of it. Signals reach only the main thread.
-    """
-    if on_interrupt is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: on_interrupt())
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

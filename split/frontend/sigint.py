@@ -23,14 +23,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..sigmask import sigint_handler
+
 __all__ = ["GIVE_UP_PRESSES", "CellInterrupts", "sigint_ignored", "sigint_raises"]
 
 #: Ctrl-C presses in one wait after which the terminal stops waiting at once.
 GIVE_UP_PRESSES = 3
-
-
-def _on_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
 
 
 class CellInterrupts:
@@ -69,35 +67,19 @@ class CellInterrupts:
     @contextmanager
     def installed(self) -> Iterator[CellInterrupts]:
         """The SIGINT handler for the wait (only the main thread receives signals)."""
-        if not _on_main_thread():
-            yield self
-            return
-        previous = signal.signal(signal.SIGINT, lambda signum, frame: self.press())
         try:
-            yield self
+            with sigint_handler(lambda signum, frame: self.press()):
+                yield self
         finally:
-            signal.signal(signal.SIGINT, previous)
             if self._timer is not None:
                 self._timer.cancel()
 
 
-@contextmanager
-def _sigint_set_to(handler: Any) -> Iterator[None]:
-    if not _on_main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def sigint_ignored() -> Any:
     """Ctrl-C belongs to a program the terminal runs (the user's editor)."""
-    return _sigint_set_to(signal.SIG_IGN)
+    return sigint_handler(signal.SIG_IGN)
 
 
 def sigint_raises() -> Any:
     """Ctrl-C raises ``KeyboardInterrupt`` here (reading a line for the kernel's ``input()``)."""
-    return _sigint_set_to(signal.default_int_handler)
+    return sigint_handler(signal.default_int_handler)
