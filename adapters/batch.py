@@ -22,9 +22,14 @@ from .client import RpcClient
 __all__ = ["Batch", "OneWay"]
 
 
-def _check(name: str) -> None:
-    if name.startswith("_") or name not in CALLS:
+def _check(name: str, *, oneway: bool = False) -> None:
+    call = None if name.startswith("_") else CALLS.get(name)
+    if call is None:
         raise AttributeError(f"{name!r} is not a method of the shell API that can be batched")
+    if oneway and not call.policy.oneway:
+        raise AttributeError(
+            f"{name!r} answers with a value: it cannot be sent one-way (see ShellAPI's policies)"
+        )
 
 
 class _BatchNamespace:
@@ -107,7 +112,7 @@ class OneWay:
         self._client = client
 
     def __getattr__(self, name: str) -> Any:
-        _check(name)
+        _check(name, oneway=True)
         client = self._client
 
         def send(*args: Any, **kwargs: Any) -> None:

@@ -29,7 +29,8 @@ from typing import Any
 
 import zmq
 
-from split.rpc.codec import decode_frames, encode_frames, exception_body
+from split.rpc.codec import decode_frames, encode_frames
+from split.rpc.exceptions import exception_body
 from split.rpc.endpoint import PROTOCOL
 from split.sigmask import start_helper_thread
 from split.wire import ProtocolError, ReplayGuard
@@ -102,7 +103,7 @@ class RpcClient:
         sock = getattr(self._local, "socket", None)
         if sock is None:
             if self._closed:
-                raise KernelDied("the proxy is closed")
+                raise KernelDied(message="the proxy is closed")
             sock = self._new_socket(str(next(self._names)))
             self._local.socket = sock
             self.hello = self._exchange(sock, self._hello_message(), "hello", timeout)
@@ -138,7 +139,7 @@ class RpcClient:
         try:
             if not self._dead():
                 self._send(self._socket(), {"op": "bye"})
-        except (zmq.ZMQError, ProxyError):
+        except (zmq.ZMQError, ProxyError, KernelDied):
             pass
         self._closed = True
         os.write(self._stop_w, b"s")
@@ -212,7 +213,7 @@ class RpcClient:
     ) -> Any:
         """Send ``message`` with a fresh id and wait for its reply; the reply's ``value``."""
         if self._dead():
-            raise KernelDied(f"{what}: the kernel has died")
+            raise KernelDied(message=f"{what}: the kernel has died")
         request = next(self._ids)
         message["id"] = request
         limit = self.timeout if timeout is None else timeout
@@ -229,7 +230,7 @@ class RpcClient:
                         frames = sock.recv_multipart()
                     except zmq.Again:  # RCVTIMEO: a slice passed with nothing; look at the clock
                         if self._dead():
-                            raise KernelDied(f"{what}: the kernel died before answering") from None
+                            raise KernelDied(message=f"{what}: the kernel died before answering") from None
                         if time.monotonic() >= deadline:
                             hint = self.alive_hint() if self.alive_hint is not None else ""
                             raise CallTimeout(

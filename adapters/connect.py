@@ -48,7 +48,7 @@ def rpc_endpoint(info: ConnectionInfo, timeout: float = 10.0) -> str:
         client.start_channels()
         reply = client.request("kernel_info_request", channel="control", timeout=timeout)
     except SplitError as e:
-        raise KernelDied(f"the kernel did not answer kernel_info: {e}") from None
+        raise KernelDied(message=f"the kernel did not answer kernel_info: {e}") from None
     finally:
         client.stop_channels()
     rpc = (reply.content.get("legacy_shell") or {}).get("rpc")

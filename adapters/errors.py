@@ -11,11 +11,10 @@ rebuilt from its name, its message and its arguments sent by value.
 
 from __future__ import annotations
 
-import builtins
-import importlib
 from typing import Any
 
-from split import errors as split_errors
+from split.errors import KernelDied
+from split.rpc.exceptions import local_exception_class, rebuild_exception
 
 __all__ = [
     "CallTimeout",
@@ -28,14 +27,11 @@ __all__ = [
 
 
 class ProxyError(Exception):
-    """Base of the errors of the proxy itself (not of the code it runs)."""
+    """Base of the errors of the proxy itself (not of the code it runs).
 
-
-class KernelDied(ProxyError, split_errors.KernelDied):
-    """The kernel went away while (or before) a call was waiting for it."""
-
-    def __init__(self, message: str = "the kernel died") -> None:
-        split_errors.KernelDied.__init__(self, None, message)
+    ``KernelDied`` is ``split.errors.KernelDied``, re-exported: a dead kernel is
+    one class whether a proxy or a kernel client found out.
+    """
 
 
 class CallTimeout(ProxyError, TimeoutError):
@@ -65,50 +61,17 @@ class RemoteError(RemoteException, ProxyError):
         self.remote_traceback = remote_traceback
 
 
-_subclasses: dict[type[BaseException], type[BaseException]] = {}
-
-
-def _local_class(module: str, name: str) -> type[BaseException] | None:
-    """The same exception class here: a builtin, or one of the shell's own."""
-    if module == "builtins":
-        found = getattr(builtins, name, None)
-    elif module == "legacy_shell" or module.startswith("legacy_shell."):
-        try:
-            found = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            return None
-    else:
-        return None
-    if isinstance(found, type) and issubclass(found, BaseException):
-        return found
-    return None
-
-
-def _remote_subclass(cls: type[BaseException]) -> type[BaseException]:
-    sub = _subclasses.get(cls)
-    if sub is None:
-        sub = type(cls.__name__, (RemoteException, cls), {"__module__": "adapters.remote"})
-        sub.__qualname__ = cls.__qualname__
-        _subclasses[cls] = sub
-    return sub
-
-
 def remote_exception(body: dict[str, Any], decode: Any = None) -> BaseException:
-    """Rebuild an exception from its ``$exc`` body (see ``split.rpc.codec``)."""
+    """Rebuild an exception from its ``$exc`` body (see ``split.rpc.exceptions``)."""
     module, name = str(body.get("module", "")), str(body.get("type", "Exception"))
     message, tb = str(body.get("message", "")), str(body.get("traceback", ""))
-    cls = _local_class(module, name)
+    cls = local_exception_class(body)
     if cls is None:
         full = name if module in ("", "builtins", "__main__") else f"{module}.{name}"
         return RemoteError(full, message, tb)
-    sub = _remote_subclass(cls)
     raw_args = body.get("args")
     args = tuple(decode(raw_args) if decode is not None else raw_args) if raw_args else (message,)
-    try:
-        error = sub(*args)
-    except Exception:  # a constructor with other needs (UnicodeDecodeError, ...)
-        error = sub.__new__(sub)
-        error.args = args
+    error = rebuild_exception(cls, args, mixin=RemoteException, module="adapters.remote")
     error.remote_traceback = tb  # type: ignore[attr-defined]
     error.remote_type = f"{module}.{name}"  # type: ignore[attr-defined]
     return error

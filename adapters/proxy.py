@@ -1,8 +1,12 @@
 """``ShellProxy``: the shell API of a kernel's shell, in this process.
 
-Every member of ``legacy_shell.api.ShellAPI`` is here with the shell's own
-signature (a test compares them); each use becomes a call on the kernel's RPC
-channel. Anything else raises ``AttributeError`` at once, with no round trip:
+Every member of ``legacy_shell.api.ShellAPI`` is here with the contract's own
+signature; each use becomes a call on the kernel's RPC channel. Methods that
+only forward their arguments are generated from the contract when this module
+is imported (a member added to ``ShellAPI`` is served with no edit here); the
+few written by hand do work on this side (``push`` reads names from the
+caller's frame, ``register_magics`` registers each magic) and mypy checks them
+against the contract (the ``TYPE_CHECKING`` block at the end). Anything else raises ``AttributeError`` at once, with no round trip:
 the member table is fixed when the proxy connects (IPython's display code
 probes objects for ``_ipython_canary_method_should_not_exist_``; it is never
 sent). The parts of the shell that are containers come as small local objects
@@ -13,14 +17,15 @@ hello, ``config`` reads and sets keys.
 
 from __future__ import annotations
 
+import inspect
 import sys
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from legacy_shell.api import ExecutionResult
+from legacy_shell.api import EventsAPI, FormatterAPI, ShellAPI, policy_of
 from legacy_shell.magic import Magics
 from legacy_shell.namespace import names_from_frame
-from split.rpc.surface import MEMBERS
+from split.rpc.surface import CALLS
 
 from .client import RpcClient
 from .errors import ProxyError
@@ -125,7 +130,9 @@ class RemoteFormatter:
 
     def for_type(self, typ: Any, func: Callable[..., Any] | None = None) -> Any:
         """``typ`` is a class or ``"module.Name"``; returns the function registered before."""
-        return _call(self._client, "display_formatter.for_type", (self.format_type, typ, func), {})
+        return _call(
+            self._client, "display_formatter.formatters.for_type", (self.format_type, typ, func), {}
+        )
 
     def for_type_by_name(
         self, type_module: str, type_name: str, func: Callable[..., Any] | None = None
@@ -138,7 +145,9 @@ class RemoteDisplayFormatter(_Member):
 
     def __init__(self, client: RpcClient, mimes: Sequence[str]) -> None:
         super().__init__(client, "display_formatter")
-        self.formatters = {mime: RemoteFormatter(client, mime) for mime in mimes}
+        self.formatters: Mapping[str, FormatterAPI] = {
+            mime: RemoteFormatter(client, mime) for mime in mimes
+        }
 
     def format(self, obj: Any, include: Any = None, exclude: Any = None) -> Any:
         data, metadata = self._call("format", obj, include, exclude)
@@ -170,10 +179,10 @@ class RemoteList(_Member):
         return int(self._call("len"))
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._call("list"))
+        return iter(self._call("iter"))
 
     def __getitem__(self, index: int) -> Any:
-        return list(self._call("list"))[index]
+        return list(self._call("iter"))[index]
 
     def __contains__(self, item: object) -> bool:
         return bool(self._call("contains", item))
@@ -188,12 +197,44 @@ class RemoteList(_Member):
         self._call("clear")
 
 
+_C = TypeVar("_C", bound=type)
+
+
+def _forwarding_method(name: str, member: Callable[..., Any]) -> Callable[..., Any]:
+    """A method that sends its arguments, checked against the contract's signature."""
+    signature = inspect.signature(member)
+
+    def method(self: ShellProxy, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)  # a wrong call fails here, as in-process
+        return self._call(name, *bound.args[1:], **bound.kwargs)
+
+    method.__name__ = name
+    method.__qualname__ = f"ShellProxy.{name}"
+    method.__doc__ = member.__doc__
+    method.__signature__ = signature  # type: ignore[attr-defined]
+    return method
+
+
+def _forward_the_rest_of(contract: type) -> Callable[[_C], _C]:
+    """Give the class a forwarding method for each remote method of ``contract`` it lacks."""
+
+    def complete(cls: _C) -> _C:
+        for name, member in vars(contract).items():
+            if name in vars(cls) or isinstance(member, property) or policy_of(member) is None:
+                continue
+            setattr(cls, name, _forwarding_method(name, member))
+        return cls
+
+    return complete
+
+
+@_forward_the_rest_of(ShellAPI)
 class ShellProxy:
     """A ``ShellAPI`` whose shell lives in a kernel; build it with ``adapters.connect``."""
 
     def __init__(self, client: RpcClient, *, on_close: Callable[[], None] | None = None) -> None:
         hello = client.hello
-        missing = set(MEMBERS) - set(hello.get("members", ()))
+        missing = set(CALLS) - set(hello.get("members", ()))
         if missing:  # the member table travels once, at connect: check it now
             raise ProxyError(
                 f"the kernel does not serve {', '.join(sorted(missing))}: it runs another "
@@ -204,7 +245,7 @@ class ShellProxy:
         self.kernel_pid: int = int(hello.get("pid", 0))
         self.user_ns: MutableMapping[str, Any] = RemoteNamespace(client, "user_ns")
         self.user_global_ns: MutableMapping[str, Any] = RemoteNamespace(client, "user_global_ns")
-        self.events = RemoteEvents(client, "events")
+        self.events: EventsAPI = RemoteEvents(client, "events")
         self.ast_transformers: Any = RemoteList(client, "ast_transformers")
         self.input_transformers_post: Any = RemoteList(client, "input_transformers_post")
         self._display_formatter = RemoteDisplayFormatter(client, hello.get("mimes", []))
@@ -272,30 +313,12 @@ class ShellProxy:
         return int(self._client.call("execution_count.get", []))
 
     @property
-    def config(self) -> Any:
+    def config(self) -> RemoteConfig:
         return self._config
 
     @property
-    def display_formatter(self) -> Any:
+    def display_formatter(self) -> RemoteDisplayFormatter:
         return self._display_formatter
-
-    def run_cell(
-        self,
-        raw_cell: str,
-        store_history: bool = False,
-        silent: bool = False,
-        shell_futures: bool = True,
-        cell_id: str | None = None,
-    ) -> ExecutionResult:
-        result = self._call("run_cell", raw_cell, store_history, silent, shell_futures, cell_id)
-        assert isinstance(result, ExecutionResult)
-        return result
-
-    def run_line_magic(self, magic_name: str, line: str, _stack_depth: int = 1) -> Any:
-        return self._call("run_line_magic", magic_name, line)
-
-    def run_cell_magic(self, magic_name: str, line: str, cell: str) -> Any:
-        return self._call("run_cell_magic", magic_name, line, cell)
 
     def register_magics(self, *objs: Any) -> None:
         """Magics stay in this process: each of their magics is registered as a callback."""
@@ -326,22 +349,8 @@ class ShellProxy:
             )
         self._call("push", variables, interactive)
 
-    def set_next_input(self, text: str, replace: bool = False) -> None:
-        self._call("set_next_input", text, replace)
 
-    def complete(
-        self, text: str, line: str | None = None, cursor_pos: int | None = None
-    ) -> tuple[str, Sequence[str]]:
-        found, matches = self._call("complete", text, line, cursor_pos)
-        return found, list(matches)
-
-    def object_inspect_text(self, oname: str, detail_level: int = 0) -> str | None:
-        return self._call("object_inspect_text", oname, detail_level)  # type: ignore[no-any-return]
-
-    def object_inspect_mime(self, oname: str, detail_level: int = 0) -> dict[str, str] | None:
-        return self._call("object_inspect_mime", oname, detail_level)  # type: ignore[no-any-return]
-
-    def history(
-        self, n: int = 10, raw: bool = True, output: bool = False
-    ) -> list[tuple[int, int, Any]]:
-        return [tuple(row) for row in self._call("history", n, raw, output)]  # type: ignore[misc]
+if TYPE_CHECKING:
+    # mypy checks the hand-written members against the contract (generated ones
+    # are correct by construction): a signature that differs fails ./dev test
+    _IS_A_SHELL: type[ShellAPI] = ShellProxy

@@ -19,7 +19,7 @@ from typing import Any
 from legacy_shell.api import ExecutionInfo, ExecutionResult
 from split.rpc.callbacks import MAGIC_FLAGS
 from split.rpc.codec import NotSerializable, decode_value, encode_value
-from split.rpc.surface import TAKES_FUNCTIONS, TAKES_TYPES, describe
+from split.rpc.surface import CALLS, describe
 
 from .errors import remote_exception
 
@@ -78,11 +78,12 @@ class ValueCodec:
         self, name: str, args: Sequence[Any], kwargs: dict[str, Any]
     ) -> tuple[Any, Any]:
         """The arguments of the call ``name``, encoded (functions and classes where it takes them)."""
+        call = CALLS.get(name)
         encoded_args, encoded_kwargs = self.encode(
             [list(args), kwargs],
             member=describe(name, args),
-            callables=name in TAKES_FUNCTIONS,
-            types=name in TAKES_TYPES,
+            callables=call is not None and call.policy.functions,
+            types=call is not None and call.policy.types,
         )
         return encoded_args, encoded_kwargs
 

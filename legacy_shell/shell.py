@@ -201,8 +201,14 @@ class InteractiveShell:
         return self.magics_manager.find(name, kind)
 
     def run_line_magic(self, magic_name: str, line: str, _stack_depth: int = 1) -> Any:
-        """Run ``%magic_name line`` and return its result."""
-        return call_line_magic(self, magic_name, line, sys._getframe(_stack_depth))
+        """Run ``%magic_name line`` and return its result.
+
+        ``$name`` and ``{expr}`` in ``line`` expand from the caller's frame
+        (``_stack_depth`` frames up) and the user namespace; ``_stack_depth=0``
+        means no caller frame: the user namespace only (a remote caller's case).
+        """
+        frame = sys._getframe(_stack_depth) if _stack_depth > 0 else None
+        return call_line_magic(self, magic_name, line, frame)
 
     def run_cell_magic(self, magic_name: str, line: str, cell: str) -> Any:
         """Run ``%%magic_name line`` with ``cell`` as its body and return its result."""

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import SplitError
+
 __all__ = [
     "CHANNELS",
     "ConnectionFileError",
@@ -40,7 +42,7 @@ CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
 _PORT_FIELDS = tuple(f"{name}_port" for name in CHANNELS)
 
 
-class ConnectionFileError(Exception):
+class ConnectionFileError(SplitError):
     """A connection file that cannot be used; the message names the file."""
 
 

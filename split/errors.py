@@ -1,9 +1,17 @@
-"""Errors of the manager and client side of ``split`` (layer 5), in one small hierarchy.
+"""The root of every exception of ``split``, and the errors of the manager and client.
+
+Every exception class of the package derives from :class:`SplitError`, so a
+caller that means "anything the split machinery raised" catches one class.
+Each layer keeps its own small branch next to its code (``wire.ProtocolError``,
+``transport.TransportError``, ``connection.ConnectionFileError``, the RPC
+channel's in ``split.rpc``); where callers expect a builtin, a class derives
+from both (``ClientTimeout`` is a ``TimeoutError``). The tree is drawn in
+``docs/architecture.md``.
 
 The frontend catches these by kind: ``KernelDied`` means "say so plainly and
-restart", ``KernelStartError`` means "the kernel cannot be started here, show
-why", ``ClientTimeout`` means "no reply in time" (a ``TimeoutError``, so code
-that only knows the standard library still catches it). Foreign errors
+restart" (``adapters`` re-exports it: a proxy whose kernel dies raises the same
+class), ``KernelStartError`` means "the kernel cannot be started here, show
+why", ``ClientTimeout`` means "no reply in time". Foreign errors
 (``zmq.ZMQError``, ``OSError`` from ``subprocess``) are mapped to these at the
 one place they happen.
 """
@@ -26,7 +34,7 @@ __all__ = [
 
 
 class SplitError(Exception):
-    """Base of every error the kernel manager and client raise."""
+    """Base of every exception class of ``split``."""
 
 
 class KernelStartError(SplitError):

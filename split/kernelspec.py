@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .errors import SplitError
+
 __all__ = [
     "DEFAULT_NAME",
     "KernelspecError",
@@ -29,7 +31,7 @@ DEFAULT_NAME = "legacy-shell"
 DISPLAY_NAME = "Python 3 (legacy-shell)"
 
 
-class KernelspecError(Exception):
+class KernelspecError(SplitError):
     """The kernelspec could not be installed; the message says where and why."""
 
 

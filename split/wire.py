@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .errors import SplitError
+
 __all__ = [
     "DELIMITER",
     "PROTOCOL_VERSION",
@@ -39,7 +41,7 @@ DELIMITER = b"<IDS|MSG>"
 PROTOCOL_VERSION = "5.3"
 
 
-class ProtocolError(Exception):
+class ProtocolError(SplitError):
     """A message that cannot be accepted; never executed."""
 
 

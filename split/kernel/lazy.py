@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..errors import SplitError
 from ..sigmask import start_helper_thread
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 SHUTDOWN_BUILD_WAIT = 10.0
 
 
-class InterpreterUnavailable(RuntimeError):
+class InterpreterUnavailable(SplitError, RuntimeError):
     """The real interpreter could not be built; requests that need it fail with this."""
 
 

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..errors import SplitError
+
 __all__ = ["InputRouter", "RequestInput", "StdinError", "StdinNotImplementedError"]
 
 #: ``(prompt, password) -> text``: the kernel core sends ``input_request`` and waits.
@@ -28,7 +30,7 @@ __all__ = ["InputRouter", "RequestInput", "StdinError", "StdinNotImplementedErro
 RequestInput = Callable[..., str]
 
 
-class StdinError(RuntimeError):
+class StdinError(SplitError, RuntimeError):
     """Reading from the frontend failed."""
 
 

@@ -12,8 +12,10 @@ registry of the shell: no cell ever waits on a client that is gone.
 
 from __future__ import annotations
 
-import builtins
 from typing import Any, Protocol
+
+from ..errors import SplitError
+from .exceptions import local_exception_class, rebuild_exception
 
 __all__ = [
     "MAGIC_FLAGS",
@@ -28,7 +30,7 @@ __all__ = [
 MAGIC_FLAGS = ("needs_local_scope", "_ipython_magic_no_var_expand")
 
 
-class CallbackError(Exception):
+class CallbackError(SplitError):
     """A callback raised in its client; the message carries the client's traceback."""
 
 
@@ -36,7 +38,6 @@ class CallbackGone(CallbackError):
     """The client that registered a callback has disconnected (or cannot be reached)."""
 
 
-_as_builtin: dict[type[BaseException], type[BaseException]] = {}
 #: Raised in the kernel, these would end it (or a generator), not the call: a CallbackError.
 _NOT_HERE = (SystemExit, GeneratorExit)
 
@@ -50,25 +51,17 @@ def callback_exception(name: str, error: dict[str, Any]) -> BaseException:
     itself); anything else, ``SystemExit`` and ``GeneratorExit`` included, is a
     ``CallbackError``. The message carries the client's traceback.
     """
-    type_name, module = str(error.get("type", "Exception")), error.get("module")
     text = (
-        f"{name} failed in its client: {type_name}: {error.get('message', '')}\n"
-        f"{error.get('traceback', '')}"
+        f"{name} failed in its client: {error.get('type', 'Exception')}: "
+        f"{error.get('message', '')}\n{error.get('traceback', '')}"
     )
-    found = getattr(builtins, type_name, None) if module == "builtins" else None
-    if not (isinstance(found, type) and issubclass(found, BaseException)) or found in _NOT_HERE:
+    found = local_exception_class(error, own_package=None)
+    if found is None or issubclass(found, _NOT_HERE):
         return CallbackError(text)
-    sub = _as_builtin.get(found)
-    if sub is None:
-        # named and placed as the builtin, so it reads (and crosses back) as that builtin;
-        # KeyboardInterrupt and SystemExit stay out of ``except Exception``
-        bases = (CallbackError, found) if issubclass(found, Exception) else (found,)
-        sub = type(type_name, bases, {"__module__": "builtins"})
-        _as_builtin[found] = sub
-    try:
-        return sub(text)
-    except Exception:  # a builtin whose constructor needs more (UnicodeDecodeError, ...)
-        return CallbackError(text)
+    # named and placed as the builtin, so it reads (and crosses back) as that builtin;
+    # KeyboardInterrupt stays out of ``except Exception``
+    mixin = CallbackError if issubclass(found, Exception) else None
+    return rebuild_exception(found, (text,), mixin=mixin, module="builtins")
 
 
 class _Caller(Protocol):

@@ -17,7 +17,7 @@ with a one-key object whose key starts with ``$``:
 ``$float``      ``"nan"``, ``"inf"`` or ``"-inf"``
 ``$callback``   id of a function that stays in the client process
 ``$ref``        ``{"id", "type", "repr"}``: a kernel object that cannot travel
-``$exc``        an exception: ``{"type", "module", "message", "traceback"}``
+``$exc``        an exception (see :mod:`.exceptions`)
 ==============  ===========================================
 
 Anything else raises :class:`NotSerializable` (a ``TypeError``), which the
@@ -32,10 +32,10 @@ import itertools
 import json
 import math
 import os
-import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..errors import SplitError
 from ..wire import BadSignature, MalformedMessage, ReplayGuard
 
 __all__ = [
@@ -44,7 +44,6 @@ __all__ = [
     "decode_value",
     "encode_frames",
     "encode_value",
-    "exception_body",
 ]
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -52,7 +51,7 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=
 _ENCODE_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode
 
 
-class NotSerializable(TypeError):
+class NotSerializable(SplitError, TypeError):
     """A value that cannot cross by value (``type_name`` says what it was)."""
 
     def __init__(self, type_name: str) -> None:
@@ -180,22 +179,3 @@ def decode_frames(
     if not isinstance(message, dict) or not isinstance(message.get("op"), str):
         raise MalformedMessage("an RPC message is a JSON object with a string 'op'")
     return message
-
-
-def exception_body(error: BaseException) -> dict[str, Any]:
-    """``$exc`` content: enough for the client to rebuild a matching exception."""
-    try:
-        message = str(error)
-    except Exception:
-        message = f"<unprintable {type(error).__name__}>"
-    try:
-        args = encode_value(list(error.args))
-    except (NotSerializable, Exception):
-        args = None
-    return {
-        "type": type(error).__qualname__,
-        "module": type(error).__module__,
-        "message": message,
-        "args": args,
-        "traceback": "".join(traceback.format_exception(error)),
-    }

@@ -7,11 +7,12 @@ other object becomes a ``$ref`` the kernel keeps until the client releases it
 or goes away. Coming in, ``$callback`` becomes a :class:`CallbackStub` (one per
 client and function, so ``unregister`` finds what ``register`` put in),
 ``$ref`` the object it names, ``$type`` a class name (see
-:func:`.surface.resolve_type`).
+:func:`resolve_type`).
 """
 
 from __future__ import annotations
 
+import builtins
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -20,10 +21,24 @@ from legacy_shell.api import ExecutionInfo, ExecutionResult
 
 from ..wire import MalformedMessage
 from .callbacks import CallbackStub
-from .codec import Fallback, Resolver, encode_value, exception_body
-from .surface import resolve_type
+from .codec import Fallback, Resolver, encode_value
+from .exceptions import exception_body
 
 __all__ = ["Handles"]
+
+
+def resolve_type(name: str) -> Any:
+    """A class named by the client: a builtin class itself, anything else by name.
+
+    Formatters accept ``"module.Name"`` and resolve it when an instance shows
+    up, so the kernel never imports a module because a client named it.
+    """
+    module, _, qualname = name.rpartition(".")
+    if module == "builtins":
+        found = getattr(builtins, qualname, None)
+        if isinstance(found, type):
+            return found
+    return name
 
 
 class Handles:

@@ -10,7 +10,7 @@ control have their own threads and are never blocked by it.
 
 Messages (JSON objects, signed, see :mod:`.codec`; every reply echoes ``id``):
 
-- ``hello {client, events}``: the member table, the formatters' MIME types, pid;
+- ``hello {client, events}``: the names it serves, the formatters' MIME types, pid;
 - ``call {name, args, kwargs, oneway}``: one entry of :data:`.surface.CALLS`;
 - ``batch {calls: [{name, args, kwargs}]}``: many calls, one reply, a result each;
 - ``callback_reply {ok, value|error}``: the answer to a ``callback`` we sent;
@@ -51,18 +51,12 @@ from legacy_shell._current import use_shell
 from ..transport import BadMessages
 from ..wire import MalformedMessage, ProtocolError, ReplayGuard
 from .callbacks import CallbackError, CallbackGone, CallbackStub, callback_exception, drop_callbacks
-from .codec import (
-    NotSerializable,
-    decode_frames,
-    decode_value,
-    encode_frames,
-    encode_value,
-    exception_body,
-)
+from .codec import NotSerializable, decode_frames, decode_value, encode_frames, encode_value
 from .endpoint import PROTOCOL, RpcEndpoint
+from .exceptions import Refused, RefusedName, RefusedPermission, RefusedValue, exception_body
 from .handles import Handles
 from .streams import RpcStream
-from .surface import CALLS, MEMBERS, describe
+from .surface import CALLS, describe
 
 __all__ = ["NEW_SHELL_VARIABLE", "PROTOCOL", "RpcServer", "ShellHost"]
 
@@ -83,7 +77,7 @@ class ShellHost(Protocol):
 NEW_SHELL_VARIABLE = "LEGACY_SHELL_RPC_NEW_SHELL"
 
 
-class NeedHello(Exception):
+class NeedHello(Refused):
     """A request from a socket the server does not know: the client says hello again."""
 
 
@@ -102,19 +96,6 @@ class _Serving:
     ident: bytes
     request: Any
     client: str
-
-
-def _refusal(error: Exception) -> Exception:
-    """Mark an error the channel itself raises (not the shell): sent without a traceback."""
-    error._rpc_refusal = True  # type: ignore[attr-defined]
-    return error
-
-
-def _error_body(error: BaseException) -> dict[str, Any]:
-    body = exception_body(error)
-    if getattr(error, "_rpc_refusal", False):
-        body["traceback"] = ""  # the channel's own answer: no frames of ours to show
-    return body
 
 
 #: Ops that run shell code: an interrupt that came while one waited in the queue is its own.
@@ -252,7 +233,7 @@ class RpcServer:
         try:
             op(ident, message)
         except NeedHello as e:
-            self._reply_error(ident, message.get("id"), _refusal(e))
+            self._reply_error(ident, message.get("id"), e)
         except ProtocolError as e:  # a well-signed but malformed request
             self._bad.drop("rpc", e)
             if message.get("id") is not None:
@@ -286,7 +267,7 @@ class RpcServer:
         shell = self.host.shell
         value = {
             "protocol": PROTOCOL,
-            "members": MEMBERS,
+            "members": sorted(CALLS),
             "mimes": list(shell.display_formatter.formatters),
             "pid": os.getpid(),
         }
@@ -326,7 +307,7 @@ class RpcServer:
         self._send(ident, {"op": "reply", "id": request, "ok": True, "value": value})
 
     def _reply_error(self, ident: bytes, request: Any, error: BaseException) -> None:
-        self._send(ident, {"op": "reply", "id": request, "ok": False, "error": _error_body(error)})
+        self._send(ident, {"op": "reply", "id": request, "ok": False, "error": exception_body(error)})
 
     # -- calls -------------------------------------------------------------------------
 
@@ -359,7 +340,7 @@ class RpcServer:
         if call is None:  # CALLS holds no private or dunder name: those end here too
             kind = "a private name" if isinstance(name, str) and _private(name) else "unknown"
             log.warning("rpc: refused %r from client %s (%s)", name, client.id, kind)
-            raise _refusal(AttributeError(f"{name!r} is not a member of the shell API"))
+            raise RefusedName(f"{name!r} is not a member of the shell API")
         raw_args, raw_kwargs = spec.get("args", []), spec.get("kwargs", {})
         if not isinstance(raw_args, list) or not isinstance(raw_kwargs, dict):
             raise MalformedMessage("args must be a list and kwargs an object")
@@ -370,17 +351,17 @@ class RpcServer:
         if any(not isinstance(k, str) for k in kwargs):
             raise MalformedMessage("keyword argument names must be strings")
         if not call.output:  # plain data access: no output to route, no callbacks to serve
-            return call.handler(self.host.shell, *args, **kwargs), call.refs
+            return call.invoke(self.host.shell, args, kwargs), call.refs
         with self._serving(ident, request, client.id):
-            return call.handler(self.host.shell, *args, **kwargs), call.refs
+            return call.invoke(self.host.shell, args, kwargs), call.refs
 
     def _encode_result(self, client_id: str, name: str, args: Any, value: Any, refs: bool) -> Any:
         try:
             return encode_value(value, self.handles.fallback(client_id, refs))
         except NotSerializable as e:
             member = describe(name, args if isinstance(args, list) else [])
-            raise _refusal(
-                TypeError(f"{member}: a {e.type_name} cannot be sent by value from the kernel")
+            raise RefusedValue(
+                f"{member}: a {e.type_name} cannot be sent by value from the kernel"
             ) from None
 
     def _run(self, ident: bytes, client: _Client, request: Any, spec: Any) -> dict[str, Any]:
@@ -391,7 +372,7 @@ class RpcServer:
         except ProtocolError:
             raise
         except BaseException as e:  # SystemExit from a magic too: the caller gets it, not the loop
-            return {"ok": False, "error": _error_body(e)}
+            return {"ok": False, "error": exception_body(e)}
         return {"ok": True, "value": encoded}
 
     def _call(self, ident: bytes, message: dict[str, Any]) -> None:
@@ -434,11 +415,9 @@ class RpcServer:
             self._reply_error(
                 ident,
                 message.get("id"),
-                _refusal(
-                    PermissionError(
-                        "new_shell is served only by kernels started with "
-                        f"{NEW_SHELL_VARIABLE}=1 (the test plugin's kernels)"
-                    )
+                RefusedPermission(
+                    "new_shell is served only by kernels started with "
+                    f"{NEW_SHELL_VARIABLE}=1 (the test plugin's kernels)"
                 ),
             )
             return

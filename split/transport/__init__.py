@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Sequence
 
+from ..errors import SplitError
 from ..wire import Message, ProtocolError, ReplayGuard, deserialize
 
 __all__ = ["BadMessages", "PortInUse", "TransportError", "Verifier"]
@@ -22,7 +23,7 @@ __all__ = ["BadMessages", "PortInUse", "TransportError", "Verifier"]
 log = logging.getLogger("split.transport")
 
 
-class TransportError(Exception):
+class TransportError(SplitError):
     """The channels cannot be opened or used."""
 
 
