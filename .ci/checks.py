@@ -1,4 +1,4 @@
-"""The whole check suite: ruff (lint + format), mypy, pytest under coverage.
+"""The whole check suite: ruff (lint + format), mypy, import-linter, pytest under coverage.
 
 Run by ``./dev test`` (and so by CI). Exits non-zero when any step fails;
 every step runs even if an earlier one failed, so one run shows everything.
@@ -31,6 +31,9 @@ def main(pytest_args: list[str]) -> int:
         failures.append("ruff format")
     if run("mypy", [str(BIN / "mypy"), *PACKAGES]):
         failures.append("mypy")
+    # the architecture rules (contracts in pyproject.toml, see docs/architecture.md)
+    if run("import-linter", [str(BIN / "lint-imports"), "--no-cache"]):
+        failures.append("import-linter")
     env = dict(os.environ)
     env["COVERAGE_PROCESS_START"] = str(ROOT / "pyproject.toml")
     subprocess.call([str(BIN / "coverage"), "erase"], cwd=ROOT)

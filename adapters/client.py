@@ -30,8 +30,8 @@ from typing import Any
 import zmq
 
 from split.rpc.codec import decode_frames, encode_frames
-from split.rpc.exceptions import exception_body
 from split.rpc.endpoint import PROTOCOL
+from split.rpc.exceptions import exception_body
 from split.sigmask import start_helper_thread
 from split.wire import ProtocolError, ReplayGuard
 
@@ -230,7 +230,9 @@ class RpcClient:
                         frames = sock.recv_multipart()
                     except zmq.Again:  # RCVTIMEO: a slice passed with nothing; look at the clock
                         if self._dead():
-                            raise KernelDied(message=f"{what}: the kernel died before answering") from None
+                            raise KernelDied(
+                                message=f"{what}: the kernel died before answering"
+                            ) from None
                         if time.monotonic() >= deadline:
                             hint = self.alive_hint() if self.alive_hint is not None else ""
                             raise CallTimeout(

@@ -10,31 +10,45 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .shell import InteractiveShell
+from .api import ShellAPI
+from .output import OutputSink
 
-__all__ = ["get_ipython", "set_current", "use_shell"]
+__all__ = ["CurrentShell", "get_ipython", "set_current", "use_shell"]
+
+
+class CurrentShell(ShellAPI, Protocol):
+    """The shell of this process as its own modules use it (``display``, ``%capture``).
+
+    The contract, plus where output goes (``%capture`` swaps it) and the legacy
+    wrapper (``ipapi.get()``). Always a real shell: a proxy is never current.
+    """
+
+    output: OutputSink
+
+    @property
+    def legacy(self) -> Any: ...
+
 
 _current: ContextVar[Any] = ContextVar("legacy_shell_current", default=None)
 _fallback: list[Any] = [None]
 
 
-def get_ipython() -> InteractiveShell | None:
+def get_ipython() -> CurrentShell | None:
     """Return the running shell, or ``None`` outside of one (as IPython does)."""
     shell = _current.get()
     return shell if shell is not None else _fallback[0]
 
 
-def set_current(shell: InteractiveShell | None) -> None:
+def set_current(shell: CurrentShell | None) -> None:
     """Make ``shell`` the current one for this context and for new threads."""
     _current.set(shell)
     _fallback[0] = shell
 
 
 @contextlib.contextmanager
-def use_shell(shell: InteractiveShell | None) -> Iterator[None]:
+def use_shell(shell: CurrentShell | None) -> Iterator[None]:
     """Temporarily make ``shell`` current; restores the previous one after."""
     token = _current.set(shell)
     old = _fallback[0]

@@ -214,7 +214,10 @@ class FormatterAPI(Protocol):
 class DisplayFormatterAPI(Protocol):
     """``shell.display_formatter``: the formatters by MIME type, and formatting an object."""
 
-    formatters: Annotated[Mapping[str, FormatterAPI], Via(FormatterAPI, keyed=True)]
+    @property
+    def formatters(
+        self,
+    ) -> Annotated[Mapping[str, FormatterAPI], Via(FormatterAPI, keyed=True)]: ...
 
     @remote(output=True)
     def format(
@@ -240,11 +243,25 @@ class ConfigAPI(Protocol):
 class ShellAPI(Protocol):
     """Everything an extension or a frontend may use on the shell object."""
 
-    user_ns: Annotated[MutableMapping[str, Any], Via(NamespaceOps)]
-    user_global_ns: Annotated[MutableMapping[str, Any], Via(NamespaceOps)]
-    events: EventsAPI
-    ast_transformers: Annotated[list[Any], Via(ListOps)]
-    input_transformers_post: Annotated[list[Callable[[list[str]], list[str]]], Via(ListOps)]
+    # read-only properties, not attributes: a plain attribute of the shell (or
+    # of the proxy) with a narrower type still satisfies them
+
+    @property
+    def user_ns(self) -> Annotated[MutableMapping[str, Any], Via(NamespaceOps)]: ...
+
+    @property
+    def user_global_ns(self) -> Annotated[MutableMapping[str, Any], Via(NamespaceOps)]: ...
+
+    @property
+    def events(self) -> EventsAPI: ...
+
+    @property
+    def ast_transformers(self) -> Annotated[list[Any], Via(ListOps)]: ...
+
+    @property
+    def input_transformers_post(
+        self,
+    ) -> Annotated[list[Callable[[list[str]], list[str]]], Via(ListOps)]: ...
 
     @property
     @remote()

@@ -9,22 +9,55 @@ cells, such as ``%rerun``) keep the outer cell's display state intact.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 from . import cells
 from .api import ExecutionResult
-from .execution import displayhook_installed, ends_with_semicolon
+from .displayhook import DisplayHook
+from .execution import CellRunner, displayhook_installed, ends_with_semicolon
+from .history import HistoryManager
+from .hooks import HookManager
+from .output import OutputSink
 
-if TYPE_CHECKING:
-    from .shell import InteractiveShell
+__all__ = ["CellExecutor", "CellHost"]
 
-__all__ = ["CellExecutor"]
+
+class CellHost(Protocol):
+    """What running a cell needs of the shell: its parts, and how it reports errors."""
+
+    storing_history: bool
+
+    @property
+    def user_ns(self) -> dict[str, Any]: ...
+    @property
+    def execution_count(self) -> int: ...
+    @property
+    def ast_transformers(self) -> list[Any]: ...
+    @property
+    def call_pdb(self) -> bool: ...
+    @property
+    def displayhook(self) -> DisplayHook: ...
+    @property
+    def runner(self) -> CellRunner: ...
+    @property
+    def history_manager(self) -> HistoryManager: ...
+    @property
+    def hooks(self) -> HookManager: ...
+    @property
+    def output(self) -> OutputSink: ...
+    def transform_cell(self, raw_cell: str) -> str: ...
+    def builtin_trap(self) -> AbstractContextManager[Any]: ...
+    def showtraceback(self, exc_tuple: Any = None, tb_offset: int | None = None) -> None: ...
+    def showsyntaxerror(self, filename: str | None = None) -> None: ...
+    def debugger(self, force: bool = False) -> None: ...
+    def _remember_exception(self, info: Any = None) -> Any: ...
 
 
 class CellExecutor:
     """Runs cells in one shell's namespace, through its runner and display hook."""
 
-    def __init__(self, shell: InteractiveShell) -> None:
+    def __init__(self, shell: CellHost) -> None:
         self.shell = shell
 
     def run(

@@ -8,18 +8,45 @@ sink (the terminal prints ``Out[n]:``; a kernel sends ``execute_result``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .shell import InteractiveShell
+from .history import HistoryManager
+from .output import OutputSink
 
-__all__ = ["DisplayHook", "ExitAutocall"]
+__all__ = ["DisplayHook", "DisplayHost", "ExitAutocall", "ExitHost"]
+
+
+class ExitHost(Protocol):
+    """What ``exit`` needs: a shell it can ask to leave."""
+
+    def ask_exit(self, keep_kernel: bool = False) -> None: ...
+
+
+class _Formats(Protocol):
+    def format(self, obj: Any) -> tuple[dict[str, Any], dict[str, Any]]: ...
+
+
+class DisplayHost(Protocol):
+    """What the display hook needs of the shell: the count, the formatters, history, output."""
+
+    @property
+    def execution_count(self) -> int: ...
+    @property
+    def storing_history(self) -> bool: ...
+    @property
+    def display_formatter(self) -> _Formats: ...
+    @property
+    def history_manager(self) -> HistoryManager: ...
+    @property
+    def output(self) -> OutputSink: ...
+    @property
+    def user_ns(self) -> dict[str, Any]: ...
 
 
 class ExitAutocall:
     """``exit`` / ``quit``: typing the bare name or calling it leaves the shell."""
 
-    def __init__(self, shell: InteractiveShell) -> None:
+    def __init__(self, shell: ExitHost) -> None:
         self._shell = shell
 
     def __repr__(self) -> str:
@@ -32,7 +59,7 @@ class ExitAutocall:
 class DisplayHook:
     """``sys.displayhook`` while a cell runs (see ``execution.displayhook_installed``)."""
 
-    def __init__(self, shell: InteractiveShell, cache_size: int = 1000) -> None:
+    def __init__(self, shell: DisplayHost, cache_size: int = 1000) -> None:
         self.shell = shell
         self.cache_size = cache_size
         self.quiet = False  # set per cell: trailing ';'

@@ -12,14 +12,20 @@ from __future__ import annotations
 import importlib
 import sys
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from .api import ShellAPI
 from .errors import ExtensionError
 
-if TYPE_CHECKING:
-    from .shell import InteractiveShell
+__all__ = ["BUNDLED_PACKAGE", "ExtensionHost", "ExtensionManager", "bundled_extensions"]
 
-__all__ = ["BUNDLED_PACKAGE", "ExtensionManager", "bundled_extensions"]
+
+class ExtensionHost(ShellAPI, Protocol):
+    """What extensions get: the shell API, and the legacy wrapper for ``init_ipython(ip)``."""
+
+    @property
+    def legacy(self) -> object: ...
+
 
 BUNDLED_PACKAGE = "legacy_shell.extensions"
 
@@ -37,7 +43,7 @@ def bundled_extensions() -> list[str]:
 class ExtensionManager:
     """The extensions loaded into one shell."""
 
-    def __init__(self, shell: InteractiveShell) -> None:
+    def __init__(self, shell: ExtensionHost) -> None:
         self.shell = shell
         self.loaded: set[str] = set()
 

@@ -8,16 +8,25 @@ or marked with ``@no_var_expand``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .errors import UsageError
 from .system import var_expand
 
-if TYPE_CHECKING:
-    from .shell import InteractiveShell
+__all__ = ["NO_VAR_EXPAND", "MagicHost", "call_cell_magic", "call_line_magic"]
 
-__all__ = ["NO_VAR_EXPAND", "call_cell_magic", "call_line_magic"]
+
+class MagicHost(Protocol):
+    """What calling a magic needs of the shell: its magics, its namespace, its builtins."""
+
+    @property
+    def user_ns(self) -> dict[str, Any]: ...
+    def find_line_magic(self, name: str) -> Callable[..., Any] | None: ...
+    def find_cell_magic(self, name: str) -> Callable[..., Any] | None: ...
+    def builtin_trap(self) -> AbstractContextManager[Any]: ...
+
 
 # Magics whose argument is Python code or a pattern: never expand in it.
 NO_VAR_EXPAND = frozenset(
@@ -47,7 +56,7 @@ NO_VAR_EXPAND = frozenset(
 
 
 def _expand(
-    shell: InteractiveShell, name: str, fn: Callable[..., Any], line: str, frame: FrameType | None
+    shell: MagicHost, name: str, fn: Callable[..., Any], line: str, frame: FrameType | None
 ) -> str:
     if name in NO_VAR_EXPAND or getattr(fn, "_ipython_magic_no_var_expand", False):
         return line
@@ -67,7 +76,7 @@ def _missing(kind: str, name: str, other: Callable[..., Any] | None) -> UsageErr
     return UsageError(f"Cell magic `%%{name}` not found.{hint}")
 
 
-def call_line_magic(shell: InteractiveShell, name: str, line: str, frame: FrameType | None) -> Any:
+def call_line_magic(shell: MagicHost, name: str, line: str, frame: FrameType | None) -> Any:
     """Run ``%name line`` as called from ``frame`` (whose locals it may need)."""
     __tracebackhide__ = True
     if name == "_cell_magic_misplaced":
@@ -83,7 +92,7 @@ def call_line_magic(shell: InteractiveShell, name: str, line: str, frame: FrameT
         return fn(line, **kwargs)
 
 
-def call_cell_magic(shell: InteractiveShell, name: str, line: str, cell: str) -> Any:
+def call_cell_magic(shell: MagicHost, name: str, line: str, cell: str) -> Any:
     """Run ``%%name line`` with ``cell`` as its body (always at the top level of a cell)."""
     __tracebackhide__ = True
     fn = shell.find_cell_magic(name)

@@ -6,12 +6,10 @@ import builtins
 import os
 from collections.abc import Callable
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .displayhook import ExitAutocall
-
-if TYPE_CHECKING:
-    from .shell import InteractiveShell
+from .displayhook import ExitAutocall, ExitHost
+from .history import HistoryManager
 
 __all__ = ["MODULE_DUNDERS", "initial_names", "names_from_frame"]
 
@@ -19,7 +17,17 @@ __all__ = ["MODULE_DUNDERS", "initial_names", "names_from_frame"]
 MODULE_DUNDERS = ("__name__", "__builtins__", "__doc__", "__package__", "__spec__", "__loader__")
 
 
-def initial_names(shell: InteractiveShell) -> dict[str, Any]:
+class NamespaceHost(ExitHost, Protocol):
+    """What a fresh namespace takes from the shell: its history lists and its handles."""
+
+    @property
+    def history_manager(self) -> HistoryManager: ...
+    @property
+    def legacy(self) -> object: ...
+    def get_ipython(self) -> Any: ...
+
+
+def initial_names(shell: NamespaceHost) -> dict[str, Any]:
     """The names the shell itself puts in a fresh user namespace (hidden from ``%who``)."""
     hm = shell.history_manager
     return {

@@ -15,9 +15,9 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .api import ExecutionInfo, ExecutionResult
+from .api import ExecutionInfo, ExecutionResult, ShellAPI
 from .builtin_trap import BuiltinTrap
 from .cellexec import CellExecutor
 from .config import ShellConfig
@@ -475,3 +475,8 @@ class InteractiveShell:
         self.hooks.call_reporting("shutdown_hook")
         self.history_manager.end_session()
         self.runner.close()
+
+
+if TYPE_CHECKING:
+    # mypy checks the shell against its contract: a member that differs fails ./dev test
+    _IS_A_SHELL: type[ShellAPI] = InteractiveShell

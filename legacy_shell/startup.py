@@ -9,15 +9,40 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .shell import InteractiveShell
+from .api import ExecutionResult
+from .config import ShellConfig
+from .extmanager import ExtensionManager
+from .hooks import HookManager
+from .paths import ShellPaths
 
-__all__ = ["load_extension_reporting", "run_startup"]
+__all__ = ["StartupHost", "load_extension_reporting", "run_startup"]
 
 
-def load_extension_reporting(shell: InteractiveShell, name: str) -> bool:
+class StartupHost(Protocol):
+    """What start-up needs of the shell: its settings, extensions, files and namespace."""
+
+    @property
+    def config(self) -> ShellConfig: ...
+    @property
+    def paths(self) -> ShellPaths: ...
+    @property
+    def hooks(self) -> HookManager: ...
+    @property
+    def extension_manager(self) -> ExtensionManager: ...
+    @property
+    def user_ns(self) -> dict[str, Any]: ...
+    @property
+    def user_ns_hidden(self) -> dict[str, Any]: ...
+    def run_cell(self, raw_cell: str, store_history: bool = False) -> ExecutionResult: ...
+    def safe_execfile(
+        self, fname: str | Path, *where: dict[str, Any], raise_exceptions: bool = False
+    ) -> None: ...
+    def _remember_exception(self, info: Any = None) -> Any: ...
+
+
+def load_extension_reporting(shell: StartupHost, name: str) -> bool:
     """Load extension ``name``; on failure print one message and return False."""
     try:
         status = shell.extension_manager.load_extension(name)
@@ -34,7 +59,7 @@ def load_extension_reporting(shell: InteractiveShell, name: str) -> bool:
     return True
 
 
-def _run_file(shell: InteractiveShell, path: Path) -> None:
+def _run_file(shell: StartupHost, path: Path) -> None:
     shell.user_ns_hidden.pop("__file__", None)
     saved = shell.user_ns.get("__file__")
     try:
@@ -46,7 +71,7 @@ def _run_file(shell: InteractiveShell, path: Path) -> None:
             shell.user_ns["__file__"] = saved
 
 
-def run_startup(shell: InteractiveShell, pythonstartup: bool = True) -> None:
+def run_startup(shell: StartupHost, pythonstartup: bool = True) -> None:
     for name in shell.config["shell.extensions"]:
         load_extension_reporting(shell, str(name))
     for line in shell.config["shell.exec_lines"]:

@@ -307,7 +307,9 @@ class RpcServer:
         self._send(ident, {"op": "reply", "id": request, "ok": True, "value": value})
 
     def _reply_error(self, ident: bytes, request: Any, error: BaseException) -> None:
-        self._send(ident, {"op": "reply", "id": request, "ok": False, "error": exception_body(error)})
+        self._send(
+            ident, {"op": "reply", "id": request, "ok": False, "error": exception_body(error)}
+        )
 
     # -- calls -------------------------------------------------------------------------
 

@@ -85,22 +85,26 @@ def _is_contract(hint: Any) -> typing.TypeGuard[type]:
     return isinstance(hint, type) and any(policy_of(m) for m in vars(hint).values())
 
 
+def _attribute(hint: Any, path: tuple[str, ...]) -> Iterator[Call]:
+    """The calls of an attribute: the operations its ``Via`` names, or its Protocol's."""
+    via = next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Via)), None)
+    if via is not None:
+        yield from _derive(via.ops, path, via.keyed)
+    elif _is_contract(hint):
+        yield from _derive(hint, path)
+
+
 def _derive(proto: type, path: tuple[str, ...], keyed: bool = False) -> Iterator[Call]:
     for name, hint in typing.get_type_hints(proto, include_extras=True).items():
-        via = next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Via)), None)
-        if via is not None:
-            yield from _derive(via.ops, (*path, name), via.keyed)
-        elif _is_contract(hint):
-            yield from _derive(hint, (*path, name))
+        yield from _attribute(hint, (*path, name))
     for name, member in vars(proto).items():
         policy = policy_of(member)
         if isinstance(member, property):
-            if policy is not None:
+            if policy is not None:  # a value read as a whole: ``execution_count``
                 yield Call(f"{'.'.join((*path, name))}.get", (*path, name), "", _NO_ARGS, policy)
             else:
-                returns = typing.get_type_hints(member.fget).get("return")
-                if _is_contract(returns):
-                    yield from _derive(returns, (*path, name))
+                returns = typing.get_type_hints(member.fget, include_extras=True).get("return")
+                yield from _attribute(returns, (*path, name))
         elif policy is not None:
             signature = inspect.signature(member)
             signature = signature.replace(parameters=list(signature.parameters.values())[1:])
