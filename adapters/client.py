@@ -182,7 +182,7 @@ class RpcClient:
         return list(reply)
 
     def new_shell(self, config: dict[str, Any], env: dict[str, str], cwd: str) -> None:
-        """Have the kernel replace its shell by a fresh one (see ``split.kernel.host``)."""
+        """Have the kernel replace its shell by a fresh one (see ``split.kernel.testing``)."""
         message = {"op": "new_shell", "config": config, "env": env, "cwd": cwd}
         self._exchange(self._socket(), message, "new_shell")
 

@@ -185,19 +185,11 @@ def start_kernel_proxy(
 
 
 def _inprocess_shell() -> Any:
-    from legacy_shell._current import get_ipython, set_current
+    from legacy_shell._current import get_ipython
 
     shell = get_ipython()
     if shell is not None:
         return shell
-    import warnings
+    from legacy_shell.factory import build_shell
 
-    from legacy_shell.config import load_user_config
-    from legacy_shell.paths import ShellPaths
-    from legacy_shell.shell import InteractiveShell
-
-    paths = ShellPaths.from_env()
-    config = load_user_config(paths.config_file, lambda e: warnings.warn(e, stacklevel=3))
-    shell = InteractiveShell(config=config, paths=paths)
-    set_current(shell)
-    return shell
+    return build_shell()

@@ -182,22 +182,18 @@ def shell(request: pytest.FixtureRequest, shell_mode: str) -> Iterator[Any]:
 def inprocess_shell() -> Iterator[Any]:
     """A new ``InteractiveShell`` in this process, current while in use; then the process is
     put back as it was (builtins, display and except hooks, signal handlers, environment, cwd,
-    argv, path: ``split.kernel.host.ProcessState``, what a kernel's new shell gets too).
+    argv, path: ``split.kernel.testing.ProcessState``, what a kernel's new shell gets too).
 
     Tests that need the shell *object* (a kernel's interpreter over it, say) rather than
     the shell API use it directly: ``with inprocess_shell() as shell: ...``.
     """
     from legacy_shell._current import use_shell
     from legacy_shell.config import ShellConfig
-    from legacy_shell.output import TerminalSink
-    from legacy_shell.paths import ShellPaths
-    from legacy_shell.shell import InteractiveShell
-    from split.kernel.host import ProcessState
+    from legacy_shell.factory import build_shell
+    from split.kernel.testing import ProcessState
 
     state = ProcessState(signals=True)
-    sh = InteractiveShell(
-        config=ShellConfig(TEST_CONFIG), paths=ShellPaths.from_env(), output=TerminalSink()
-    )
+    sh = build_shell(ShellConfig(TEST_CONFIG), current=False)
     try:
         with use_shell(sh):
             yield sh

@@ -279,12 +279,9 @@ def interact(backend: Any, config: Any, opts: argparse.Namespace) -> int:
 
 def _run(opts: argparse.Namespace, config: Any, paths: Any) -> int:
     """Build the shell, run what the options ask for, end the shell; the exit status."""
-    from ._current import set_current
-    from .output import TerminalSink
-    from .shell import InteractiveShell
+    from .factory import build_shell
 
-    shell = InteractiveShell(config=config, paths=paths, output=TerminalSink(config["prompts.out"]))
-    set_current(shell)
+    shell = build_shell(config, paths)
     if not opts.colors and not sys.stdout.isatty():
         shell.traceback_formatter.colors = "NoColor"
     status = 0

@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .api import ExecutionInfo, ExecutionResult, ShellAPI
+from .banner import banner
 from .builtin_trap import BuiltinTrap
 from .cellexec import CellExecutor
 from .config import ShellConfig
@@ -145,6 +146,10 @@ class InteractiveShell:
                 self.user_ns_hidden.pop(name, None)
         else:
             self.user_ns_hidden.update(values)
+
+    def banner(self) -> str:
+        """What the terminal prints first (and a kernel reports in ``kernel_info``)."""
+        return banner()
 
     def get_ipython(self) -> InteractiveShell:
         """Return this shell (what ``get_ipython()`` in user code gives)."""

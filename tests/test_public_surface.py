@@ -61,3 +61,56 @@ def test_a_foreign_package_of_our_name_is_a_clear_error(tmp_path, monkeypatch) -
         require_own("adapters_shadow_probe")
     sys.modules.pop("adapters_shadow_probe", None)
     assert require_own("legacy_shell") is legacy_shell
+
+
+#: The public modules of ``split`` and ``adapters`` and what each exports, on purpose.
+PINNED_MODULES = {
+    "split": {"__version__"},
+    "split.errors": {
+        "ClientTimeout", "KernelDied", "KernelNotRunning", "KernelStartError", "SplitError",
+        "WaitStopped",
+    },
+    "split.client": {"DeathWatch", "KernelClient", "OutputHook"},
+    "split.manager": {"KernelManager", "default_kernel_argv"},
+    "split.connection": {
+        "CHANNELS", "ConnectionFileError", "ConnectionInfo", "newest_connection_file",
+        "read_connection_file", "resolve_connection_file", "runtime_dir", "write_connection_file",
+    },
+    "split.wire": {
+        "BadSignature", "DELIMITER", "MalformedMessage", "Message", "PROTOCOL_VERSION",
+        "ProtocolError", "ReplayGuard", "ReplayedMessage", "deserialize", "new_header",
+        "serialize", "sign",
+    },
+    "split.kernelspec": {
+        "DEFAULT_NAME", "KernelspecError", "install_kernelspec", "kernel_json", "kernelspec_dir",
+        "user_kernels_dir",
+    },
+    "split.launcher": {"main", "run_standalone_kernel", "split_mode_flags"},
+    "split.frontend": {
+        "FRONTEND_MAGICS", "AttachedKernel", "CrashPolicy", "KernelBackend", "KernelHandle",
+        "OwnKernel",
+    },
+    "split.rpc.surface": {"CALLS", "Call", "calls_of", "describe"},
+    "split.rpc.exceptions": {
+        "Refused", "RefusedName", "RefusedPermission", "RefusedValue", "exception_body",
+        "local_exception_class", "rebuild_exception",
+    },
+    "adapters": {
+        "MODES", "MODE_VARIABLE", "CallTimeout", "KernelDied", "ProxyError", "RemoteError",
+        "RemoteRef", "ShellProxy", "connect", "get_shell", "resolve_mode",
+    },
+    "adapters.errors": {
+        "CallTimeout", "KernelDied", "ProxyError", "RemoteError", "RemoteException",
+        "remote_exception",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module_name", sorted(PINNED_MODULES))
+def test_split_and_adapters_export_what_is_pinned(module_name: str) -> None:
+    import importlib
+
+    module = importlib.import_module(module_name)
+    assert set(module.__all__) == PINNED_MODULES[module_name]
+    for name in module.__all__:
+        assert getattr(module, name) is not None, name

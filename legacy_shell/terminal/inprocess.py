@@ -12,7 +12,6 @@ the running cell, which the shell shows.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from .backend import CompleteReply, CompletionItem, ExecuteReply, ExecuteStatus, OutputHandler
@@ -98,14 +97,7 @@ class InProcessBackend:
         return int(self.shell.execution_count)
 
     def banner(self) -> str:
-        from .. import __version__
-
-        version = sys.version.replace("\n", " ")
-        return (
-            f"Python {version}\n"
-            "Type 'copyright', 'credits' or 'license' for more information\n"
-            f"legacy_shell {__version__} -- An enhanced Interactive Python. Type '?' for help.\n"
-        )
+        return self.shell.banner()
 
     def execute(
         self, code: str, handler: OutputHandler, *, store_history: bool = True, silent: bool = False

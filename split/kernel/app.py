@@ -153,19 +153,16 @@ def _connection(opts: KernelOptions) -> tuple[Path, ConnectionInfo]:
 
 
 def _build_shell() -> Any:
-    from legacy_shell._current import set_current
     from legacy_shell.config import load_user_config
+    from legacy_shell.factory import build_shell
     from legacy_shell.paths import ShellPaths
-    from legacy_shell.shell import InteractiveShell
 
     from .settings import apply_environment
 
     paths = ShellPaths.from_env()
     config = load_user_config(paths.config_file, log.warning)
     apply_environment(config, log.warning)  # what the command line that started us said
-    shell = InteractiveShell(config=config, paths=paths)
-    set_current(shell)
-    return shell
+    return build_shell(config, paths)
 
 
 def _register_kernel_magics(shell: Any, connection_file: Path) -> None:
@@ -294,7 +291,7 @@ def _serve_rpc(core: Any, channels: Any, info: ConnectionInfo, lazy: Any, path: 
     import zmq
 
     from ..rpc.endpoint import RpcEndpoint
-    from .host import KernelShellHost
+    from .testing import KernelShellHost
 
     try:
         endpoint = RpcEndpoint(channels.context, info)

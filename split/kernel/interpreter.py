@@ -24,7 +24,7 @@ from typing import Any
 
 from legacy_shell._current import use_shell
 from legacy_shell.shell import InteractiveShell
-from legacy_shell.terminal.inprocess import InProcessBackend, name_at_cursor
+from legacy_shell.terminal.inprocess import name_at_cursor
 
 from ..extensions import TERMINAL_CONFIG_PAYLOAD, TERMINAL_KEYS
 from .iostream import OutStream, StreamBatcher
@@ -77,7 +77,7 @@ class Interpreter:
     # -- kernel_info -----------------------------------------------------------------
     def kernel_info(self) -> dict[str, Any]:
         if self._kernel_info is None:
-            self._kernel_info = kernel_info(InProcessBackend(self.shell).banner())
+            self._kernel_info = kernel_info(self.shell.banner())
         return dict(self._kernel_info)
 
     # -- execute ---------------------------------------------------------------------

@@ -9,11 +9,11 @@ interpreter: none of it changes while the kernel runs.
 from __future__ import annotations
 
 import platform
-import sys
 from pathlib import Path
 from typing import Any
 
 import legacy_shell
+from legacy_shell.banner import banner
 
 __all__ = ["PROTOCOL_VERSION", "default_banner", "help_links", "kernel_info", "language_info"]
 
@@ -24,14 +24,8 @@ _PYTHON_DOCS = "https://docs.python.org/3/"
 
 
 def default_banner() -> str:
-    """The shell's banner, as the in-process terminal shows it; static, so no shell is needed."""
-    version = sys.version.replace("\n", " ")
-    return (
-        f"Python {version}\n"
-        "Type 'copyright', 'credits' or 'license' for more information\n"
-        f"legacy_shell {legacy_shell.__version__} -- An enhanced Interactive Python. "
-        "Type '?' for help.\n"
-    )
+    """The shell's banner (static: a kernel answers before its shell is built)."""
+    return banner()
 
 
 def help_links() -> list[dict[str, str]]:

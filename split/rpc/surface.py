@@ -27,7 +27,7 @@ from typing import Any
 from legacy_shell import api
 from legacy_shell.api import Remote, Via, policy_of
 
-__all__ = ["CALLS", "Call", "describe"]
+__all__ = ["CALLS", "Call", "calls_of", "describe"]
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,14 @@ def _derive(proto: type, path: tuple[str, ...], keyed: bool = False) -> Iterator
 
 _NO_ARGS = inspect.Signature()
 
+
+def calls_of(contract: type) -> dict[str, Call]:
+    """Every call a contract Protocol declares, by name (``CALLS`` is ``ShellAPI``'s)."""
+    return {call.name: call for call in _derive(contract, ())}
+
+
 #: Every servable name -> its :class:`Call` (the allow-list).
-CALLS: Mapping[str, Call] = {call.name: call for call in _derive(api.ShellAPI, ())}
+CALLS: Mapping[str, Call] = calls_of(api.ShellAPI)
 
 _ITEM_OPS = frozenset({"getitem", "setitem", "delitem", "get", "pop"})
 

@@ -27,7 +27,7 @@ from legacy_shell.api import ExecutionResult
 from legacy_shell.shell import InteractiveShell
 from split.client import KernelClient
 from split.connection import ConnectionFileError, read_connection_file
-from split.kernel.host import ProcessState
+from split.kernel.testing import ProcessState
 
 # -- the acceptance test -------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
-"""The kernel's shell as the RPC channel sees it: found lazily, replaceable by a fresh one.
+"""For test sessions: the kernel's shell as the RPC channel sees it, replaceable by a fresh one.
 
-``new_shell`` is what lets a test session keep one kernel and still start
+Not part of any protocol a user meets: ``new_shell`` is served only by kernels
+started with ``LEGACY_SHELL_RPC_NEW_SHELL=1`` (the pytest plugin's). It is what lets a test session keep one kernel and still start
 every test from the state of a fresh shell (``adapters``' pytest plugin calls
 it between tests): the old shell is ended, what a shell changes in its process
 is put back as it was when the kernel started (builtins, display and except
@@ -77,11 +78,8 @@ class KernelShellHost:
         return self._interpreter().shell
 
     def new_shell(self, config: dict[str, Any], env: dict[str, str], cwd: str | None) -> None:
-        from legacy_shell._current import set_current
         from legacy_shell.config import ShellConfig
-        from legacy_shell.output import TerminalSink
-        from legacy_shell.paths import ShellPaths
-        from legacy_shell.shell import InteractiveShell
+        from legacy_shell.factory import build_shell
 
         interpreter = self._interpreter()
         old = interpreter.shell
@@ -100,9 +98,6 @@ class KernelShellHost:
             os.environ.update(env)
         if cwd:
             os.chdir(cwd)
-        shell = InteractiveShell(
-            config=ShellConfig(config), paths=ShellPaths.from_env(), output=TerminalSink()
-        )
+        shell = build_shell(ShellConfig(config))
         interpreter.shell = shell
-        set_current(shell)
         self._register_magics(shell, self._connection_file)
