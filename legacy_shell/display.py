@@ -7,7 +7,7 @@ A display can be given an id and updated in place later (``DisplayHandle``).
 The display classes (``HTML``, ``Image``...) are re-exported from here, which
 is where user code imports them from (as from ``IPython.display``).
 
-``legacy_shell.display`` is both this module and, as the issue asks, the name
+``legacy_shell.display`` is both this module and, as IPython users expect, the name
 of the ``display()`` function in the package namespace. The two cannot be
 told apart by ``from legacy_shell import display``, so the module itself is
 callable: whichever object that import yields, ``display(obj)`` works.

@@ -1,6 +1,6 @@
 """split: the shell as a kernel and a terminal frontend, over the Jupyter messaging protocol.
 
-Layers, each its own module (see DESIGN.md "Layers of split/"): the wire codec
+Layers, each its own module (see docs/architecture.md, "split"): the wire codec
 (``wire``), sessions and connection files, transports (ZeroMQ and in-memory),
 the kernel core and its interpreter over a ``legacy_shell`` shell, the kernel
 manager and client, the frontend backend, and the ``ipython`` launcher.

@@ -1,7 +1,7 @@
 """Parity: one scripted session, typed into ``ipython`` and ``ipython --two-process``, same screen.
 
 The regression net of the split. The session is what an IPython user does
-(the README's features and the inputs of the two-process parity issue): results
+(the README's features, and what differed between the modes until it did not): results
 and ``Out[n]``, ``;``, ``_``/``_iN``, ``!cmd`` and ``x = !cmd``, ``obj?``,
 automagic, tracebacks in two modes, ``%debug``, top-level ``await``,
 ``input()``, ``%cpaste``, ``%macro``, ``%store``, ``%edit`` with a scripted

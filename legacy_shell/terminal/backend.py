@@ -1,9 +1,9 @@
 """The seam between the terminal and "the thing that runs code": the ``Backend``.
 
 The terminal (prompt_toolkit or line mode) only ever talks to a ``Backend``.
-Its first implementation (:mod:`.inprocess`) calls the shell in this process;
-the next one will be a Jupyter kernel client, so the interface is shaped after
-the Jupyter messaging protocol: ``execute`` streams its outputs to an
+One implementation (:mod:`.inprocess`) calls the shell in this process; the
+other (``split.frontend.backend.KernelBackend``) is a Jupyter kernel client, so
+the interface is shaped after the Jupyter messaging protocol: ``execute`` streams its outputs to an
 ``OutputHandler`` as they happen (the iopub messages ``stream``,
 ``display_data``, ``execute_result``, ``error``, ``clear_output``, and the stdin
 channel's ``input_request``), and returns an ``ExecuteReply`` whose payloads
