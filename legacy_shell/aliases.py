@@ -11,9 +11,26 @@ table is the only record (an entry that is an ``Alias`` is an alias).
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Protocol
 
 from .errors import UsageError
+
+
+class _Registers(Protocol):
+    magics: dict[str, dict[str, Any]]
+
+    def register_function(
+        self, func: Any, magic_kind: str = "line", magic_name: str | None = None
+    ) -> None: ...
+
+
+class AliasHost(Protocol):
+    """What aliases need of the shell: its magics table and a way to run a command."""
+
+    @property
+    def magics_manager(self) -> _Registers: ...
+    def system(self, cmd: str) -> None: ...
+
 
 __all__ = ["Alias", "AliasError", "AliasManager", "InvalidAliasError", "default_aliases"]
 
@@ -52,7 +69,7 @@ class Alias:
     #: Names that would break the shell's own directory handling if aliased.
     blacklist = frozenset({"cd", "popd", "pushd", "dhist", "alias", "unalias"})
 
-    def __init__(self, shell: Any, name: str, cmd: str) -> None:
+    def __init__(self, shell: AliasHost, name: str, cmd: str) -> None:
         self.shell = shell
         self.name = name
         self.cmd = cmd
@@ -109,7 +126,7 @@ class Alias:
 class AliasManager:
     """Defines, lists and removes the aliases of one shell."""
 
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: AliasHost) -> None:
         self.shell = shell
 
     @property

@@ -16,7 +16,22 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
+
+if TYPE_CHECKING:  # imported when the shell is built, not to parse the command line
+    from .terminal.inprocess import TerminalHost
+    from .tracebacks import TracebackFormatter
+
+    class CliShell(TerminalHost, Protocol):
+        """What the command line does with the shell it builds."""
+
+        exit_now: bool
+        traceback_formatter: TracebackFormatter
+
+        def showtraceback(self, exc_tuple: Any = None, tb_offset: int | None = None) -> None: ...
+        def run_startup(self, pythonstartup: bool = True) -> None: ...
+        def atexit_operations(self) -> None: ...
+
 
 __all__ = ["build_config", "build_parser", "interact", "main", "parse_args"]
 
@@ -194,7 +209,7 @@ def _exit_status(exc: SystemExit) -> int:
     return 1
 
 
-def _run_code(shell: Any, opts: argparse.Namespace) -> int:
+def _run_code(shell: CliShell, opts: argparse.Namespace) -> int:
     """``-c CODE``: status 1 when the cell raised (IPython's), 0 otherwise."""
     extra = ([opts.file] if opts.file is not None else []) + list(opts.args or [])
     sys.argv = ["-c", *extra]
@@ -205,7 +220,7 @@ def _run_code(shell: Any, opts: argparse.Namespace) -> int:
     return 0 if result.success else 1
 
 
-def _run_module(shell: Any, opts: argparse.Namespace) -> int:
+def _run_module(shell: CliShell, opts: argparse.Namespace) -> int:
     """``-m MODULE [args]``: run it as ``__main__``; its globals join the namespace."""
     import importlib.util
     import runpy
@@ -229,7 +244,7 @@ def _run_module(shell: Any, opts: argparse.Namespace) -> int:
     return 0
 
 
-def _run_file(shell: Any, opts: argparse.Namespace) -> int:
+def _run_file(shell: CliShell, opts: argparse.Namespace) -> int:
     """``FILE [args]``, through ``%run``: 1 if it raised, its own status on ``sys.exit``."""
     import shlex
 
@@ -250,7 +265,7 @@ def _run_file(shell: Any, opts: argparse.Namespace) -> int:
     return _exit_status(after) if isinstance(after, SystemExit) else 1
 
 
-def _interact(shell: Any, config: Any, opts: argparse.Namespace) -> int:
+def _interact(shell: CliShell, config: Any, opts: argparse.Namespace) -> int:
     """The terminal over the shell of this process."""
     from .terminal.inprocess import InProcessBackend
 
@@ -295,7 +310,7 @@ def _run(opts: argparse.Namespace, config: Any, paths: Any) -> int:
     return status
 
 
-def _run_actions(shell: Any, config: Any, opts: argparse.Namespace) -> int:
+def _run_actions(shell: CliShell, config: Any, opts: argparse.Namespace) -> int:
     """Startup, then ``-c``/``-m``/FILE, then the terminal when asked for."""
     status = 0
     ran_something = opts.code is not None or opts.module is not None or opts.file is not None
@@ -308,6 +323,6 @@ def _run_actions(shell: Any, config: Any, opts: argparse.Namespace) -> int:
         status = _run_module(shell, opts)
     elif opts.file is not None:
         status = _run_file(shell, opts)
-    if (opts.interactive or not ran_something) and not getattr(shell, "exit_now", False):
+    if (opts.interactive or not ran_something) and not shell.exit_now:
         status = _interact(shell, config, opts)
     return status

@@ -20,7 +20,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from .completers.base import Completion, Context
 from .completers.jedi_source import CompletionSource, JediSource
@@ -47,6 +47,21 @@ def _exclusive_completers() -> tuple[Callable[[Context], list[Completion] | None
     )
 
 
+class _HasMagics(Protocol):
+    magics: dict[str, dict[str, Any]]
+
+
+class CompleterHost(Protocol):
+    """What completion reads of the shell: its settings, namespace and magics."""
+
+    @property
+    def config(self) -> Any: ...  # ShellConfig or a test's mapping: ``[key]`` and ``get``
+    @property
+    def user_ns(self) -> dict[str, Any]: ...
+    @property
+    def magics_manager(self) -> _HasMagics: ...
+
+
 class Completer:
     """Completion for one shell; reads ``user_ns``, the magics table and ``config``.
 
@@ -54,7 +69,7 @@ class Completer:
     jedi). The ``completion.jedi`` config key turns it off altogether.
     """
 
-    def __init__(self, shell: Any, jedi_source: CompletionSource | None = None) -> None:
+    def __init__(self, shell: CompleterHost, jedi_source: CompletionSource | None = None) -> None:
         self.shell = shell
         self.jedi_source: CompletionSource = jedi_source or JediSource()
         self._jedi_idle = threading.Lock()

@@ -21,13 +21,15 @@ import sys
 import types
 from typing import Any
 
+from .api import ShellAPI
+
 __all__ = ["PROMPT", "make_debugger", "post_mortem", "run_under_debugger"]
 
 PROMPT = "ipdb> "
 _SHELL_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
-def make_debugger(shell: Any = None) -> Any:
+def make_debugger(shell: ShellAPI | None = None) -> Any:
     """A ``pdb.Pdb`` that prompts ``ipdb> `` and talks to the current stdin/stdout."""
     import pdb
 
@@ -52,7 +54,7 @@ def _user_tb(tb: types.TracebackType) -> types.TracebackType:
     return tb
 
 
-def post_mortem(shell: Any, tb: types.TracebackType | None = None) -> None:
+def post_mortem(shell: ShellAPI | None, tb: types.TracebackType | None = None) -> None:
     """Debug the frame where the last (or the given) exception was raised.
 
     ``%debug`` and the automatic ``%pdb`` call this; quitting (``q``, Ctrl-D)
@@ -84,7 +86,7 @@ def _debug_filename(source: str) -> str:
 
 
 def run_under_debugger(
-    shell: Any,
+    shell: ShellAPI | None,
     code: str | types.CodeType,
     globals: dict[str, Any],
     locals: dict[str, Any] | None = None,

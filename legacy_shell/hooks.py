@@ -20,9 +20,24 @@ import traceback
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ShellError
+
+if TYPE_CHECKING:  # modules with no shell behind them: no cycle
+    from .output import OutputSink
+    from .usersite import UserSite
+
+
+class HookShell(Protocol):
+    """What hook functions get as ``shell``; the built-in ones use where the user sits
+    (``user_site``: editor, clipboard) and where output goes (the pager)."""
+
+    @property
+    def user_site(self) -> UserSite: ...
+    @property
+    def output(self) -> OutputSink: ...
+
 
 __all__ = [
     "DEFAULT_PRIORITY",
@@ -58,7 +73,7 @@ class TryNext(ShellError):
 # -- the default implementations -------------------------------------------------
 
 
-def editor(shell: Any, filename: str, linenum: int | None = None, wait: bool = True) -> None:
+def editor(shell: HookShell, filename: str, linenum: int | None = None, wait: bool = True) -> None:
     """Open ``filename`` (at ``linenum``) in the user's editor; ``TryNext`` if it fails.
 
     The editor runs where the user sits (``shell.user_site``, see
@@ -74,7 +89,7 @@ def editor(shell: Any, filename: str, linenum: int | None = None, wait: bool = T
         raise TryNext(str(e)) from None
 
 
-def clipboard_get(shell: Any) -> str:
+def clipboard_get(shell: HookShell) -> str:
     """The text on the user's clipboard (``%paste``); ``TryNext`` with the reason if unreadable."""
     from .usersite import SiteUnavailable
 
@@ -84,7 +99,7 @@ def clipboard_get(shell: Any) -> str:
         raise TryNext(str(e)) from None
 
 
-def show_in_pager(shell: Any, data: Any, start: int = 0, screen_lines: int = 0) -> None:
+def show_in_pager(shell: HookShell, data: Any, start: int = 0, screen_lines: int = 0) -> None:
     """Hand pager text to the shell's output sink (the terminal prints it).
 
     ``data`` is a string or a MIME bundle; a kernel's sink turns it into a
@@ -97,7 +112,7 @@ def show_in_pager(shell: Any, data: Any, start: int = 0, screen_lines: int = 0) 
     shell.output.page(bundle, 0)
 
 
-def _no_op(shell: Any, *args: Any, **kwargs: Any) -> None:
+def _no_op(shell: HookShell, *args: Any, **kwargs: Any) -> None:
     """Default of hooks that only exist to be overridden: does nothing."""
     return None
 
@@ -162,7 +177,7 @@ class HookManager:
     is the same call spelled as old code spelled it (``shell.hooks.editor(...)``).
     """
 
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: HookShell) -> None:
         self.shell = shell
         self._chains: dict[str, list[_Entry]] = {}
         self._seq = 0

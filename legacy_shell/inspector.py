@@ -19,7 +19,7 @@ import os
 import re
 import textwrap
 import types
-from typing import Any
+from typing import Any, Protocol
 
 from .cells import cell_label
 
@@ -150,10 +150,23 @@ def _string_form(obj: Any, detail_level: int) -> str | None:
     return text
 
 
+class InspectorHost(Protocol):
+    """What finding objects by name needs: the user namespace and the magics table."""
+
+    @property
+    def user_ns(self) -> dict[str, Any]: ...
+    @property
+    def magics_manager(self) -> _HasMagics: ...
+
+
+class _HasMagics(Protocol):
+    magics: dict[str, dict[str, Any]]
+
+
 class Inspector:
     """Finds objects by name in one shell and describes them."""
 
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: InspectorHost) -> None:
         self.shell = shell
 
     # -- finding -----------------------------------------------------------------

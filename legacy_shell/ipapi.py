@@ -17,9 +17,11 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from ._current import get_ipython
+from .api import ShellAPI
+from .hooks import HookManager
 from .namespace import names_from_frame
 
 __all__ = ["LegacyAPI", "OptionsView", "get", "make_ipmagic"]
@@ -47,7 +49,19 @@ def get() -> LegacyAPI | None:
     return None if shell is None else shell.legacy
 
 
-def make_ipmagic(shell: Any) -> Callable[[str], Any]:
+class LegacyHost(ShellAPI, Protocol):
+    """What the legacy wrapper forwards to beyond the contract (old spellings of the shell's)."""
+
+    @property
+    def user_ns(self) -> dict[str, Any]: ...
+    @property
+    def hooks(self) -> HookManager: ...
+    def system(self, cmd: str) -> None: ...
+    def ev(self, expr: str) -> Any: ...
+    def ex(self, cmd: str) -> None: ...
+
+
+def make_ipmagic(shell: ShellAPI) -> Callable[[str], Any]:
     """Build the ``ipmagic("name args")`` builtin of ``shell``."""
 
     def ipmagic(arg_s: str) -> Any:
@@ -155,7 +169,7 @@ class LegacyAPI:
     forwarded to the shell, with a warning too.
     """
 
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: LegacyHost) -> None:
         self._shell = shell
 
     def __repr__(self) -> str:
@@ -175,7 +189,7 @@ class LegacyAPI:
     def user_ns(self) -> dict[str, Any]:
         """The user namespace (the shell's own dict, not a copy)."""
         _deprecated("ip.user_ns", "get_ipython().user_ns")
-        return self._shell.user_ns  # type: ignore[no-any-return]
+        return self._shell.user_ns
 
     @property
     def options(self) -> OptionsView:

@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from .api import ShellAPI
 from .errors import UsageError
 
 __all__ = [
@@ -123,7 +124,14 @@ class Magics:
     magics: dict[str, dict[str, str]] = {"line": {}, "cell": {}}
     registered = False
 
-    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+    #: The shell this collection serves: the real one (in this process or in a
+    #: kernel) or a ``ShellProxy``. ``Any`` on purpose: the shell's own
+    #: collections (``legacy_shell.magics``) are part of it and reach its
+    #: internals; an extension's should use only ``ShellAPI``, which is what the
+    #: constructor promises and what the migration audit checks.
+    shell: Any
+
+    def __init__(self, shell: ShellAPI | None = None, **kwargs: Any) -> None:
         if not getattr(type(self), "registered", False):
             raise ValueError(
                 f"Class {type(self).__name__} must be decorated with @magics_class to be instantiated"
@@ -178,7 +186,7 @@ class Magics:
 class MagicsManager:
     """The line and cell magics of one shell, and the objects that provide them."""
 
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: ShellAPI) -> None:
         self.shell = shell
         self.magics: dict[str, dict[str, Callable[..., Any]]] = {"line": {}, "cell": {}}
         self.registry: dict[str, Magics] = {}

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from importlib import import_module, reload
 from typing import Any
 
+from ..api import ShellAPI
 from ..errors import UsageError
 from ..magic import Magics, line_magic, magics_class
 
@@ -240,7 +241,7 @@ class ModuleReloader:
 class AutoreloadMagics(Magics):
     """``%autoreload`` and ``%aimport``, plus the event callbacks that do the work."""
 
-    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+    def __init__(self, shell: ShellAPI | None = None, **kwargs: Any) -> None:
         super().__init__(shell, **kwargs)
         self.reloader = ModuleReloader()
         self.loaded_modules = set(sys.modules)
@@ -348,7 +349,7 @@ class AutoreloadMagics(Magics):
                 ("post_run_cell", self.post_run_cell)]  # fmt: skip
 
 
-def load_ipython_extension(shell: Any) -> None:
+def load_ipython_extension(shell: ShellAPI) -> None:
     """Register ``%autoreload``/``%aimport`` and the reload-before-each-cell callback."""
     magics = AutoreloadMagics(shell)
     shell.register_magics(magics)
@@ -356,7 +357,7 @@ def load_ipython_extension(shell: Any) -> None:
         shell.events.register(event, callback)
 
 
-def unload_ipython_extension(shell: Any) -> None:
+def unload_ipython_extension(shell: Any) -> None:  # the real shell: it unregisters magics
     """Stop reloading and remove the magics."""
     magics = shell.magics_manager.registry.pop(AutoreloadMagics.__name__, None)
     if magics is None:

@@ -11,7 +11,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+
+class Pager(Protocol):
+    """Where a profile report goes: the shell's pager."""
+
+    def page(self, data: Any, start: int = 0) -> None: ...
+
 
 __all__ = ["PROFILE_OPTIONS", "profile_call", "profile_code"]
 
@@ -22,7 +29,7 @@ _SYSTEM_EXIT = "*** SystemExit exception caught in code being profiled."
 
 
 def profile_code(
-    shell: Any, code: Any, namespace: dict[str, Any], opts: Mapping[str, Sequence[str]]
+    shell: Pager, code: Any, namespace: dict[str, Any], opts: Mapping[str, Sequence[str]]
 ) -> Any:
     """Profile ``exec(code, namespace)`` and report; returns the ``pstats.Stats`` with ``-r``."""
     import cProfile
@@ -36,7 +43,7 @@ def profile_code(
     return _report(shell, prof, opts, system_exit)
 
 
-def profile_call(shell: Any, func: Callable[[], Any], opts: Mapping[str, Sequence[str]]) -> Any:
+def profile_call(shell: Pager, func: Callable[[], Any], opts: Mapping[str, Sequence[str]]) -> Any:
     """Profile ``func()`` and report; returns the ``pstats.Stats`` with ``-r``."""
     import cProfile
 
@@ -63,7 +70,7 @@ def _limits(values: Sequence[str]) -> list[int | float | str]:
     return limits
 
 
-def _report(shell: Any, prof: Any, opts: Mapping[str, Sequence[str]], system_exit: str) -> Any:
+def _report(shell: Pager, prof: Any, opts: Mapping[str, Sequence[str]], system_exit: str) -> Any:
     import pstats
 
     keys = list(opts.get("s") or ["time"])

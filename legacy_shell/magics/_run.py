@@ -19,9 +19,11 @@ import time
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from ..api import ShellAPI
 from ..errors import UsageError
+from ..output import OutputSink
 from ._profile import profile_call
 from ._run_args import RunRequest
 from ._timing import cpu_times, trim_traceback
@@ -66,10 +68,22 @@ def _breakpoint(spec: str, script: str) -> tuple[str, int]:
         raise UsageError(f"%run -b: expected LINE or FILE:LINE, not {spec!r}") from None
 
 
+class RunHost(ShellAPI, Protocol):
+    """What ``%run`` needs of the shell beyond its API: output, the pager, error reports."""
+
+    @property
+    def user_ns(self) -> dict[str, Any]: ...
+    @property
+    def output(self) -> OutputSink: ...
+    def page(self, data: Any, start: int = 0) -> None: ...
+    def showtraceback(self, exc_tuple: Any = None, tb_offset: int | None = None) -> None: ...
+    def showsyntaxerror(self, filename: str | None = None) -> None: ...
+
+
 class ScriptRunner:
     """Runs ``%run`` requests for one shell; keeps the last namespace of each script alive."""
 
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: RunHost) -> None:
         self.shell = shell
         self._main_modules: dict[str, types.ModuleType] = {}
 

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any
 
+from ..api import ShellAPI
+
 __all__ = [
     "TimeitResult",
     "apply_ast_transformers",
@@ -148,9 +150,9 @@ def cpu_times() -> tuple[float, float]:
     return usage.ru_utime, usage.ru_stime
 
 
-def apply_ast_transformers(shell: Any, tree: ast.Module) -> ast.Module:
+def apply_ast_transformers(shell: ShellAPI, tree: ast.Module) -> ast.Module:
     """Run the shell's ``ast_transformers`` over ``tree``, as a cell's code gets them."""
-    for transformer in getattr(shell, "ast_transformers", ()):
+    for transformer in shell.ast_transformers:
         tree = transformer.visit(tree)
     return ast.fix_missing_locations(tree)
 

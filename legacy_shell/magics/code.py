@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..api import ShellAPI
 from ..errors import UsageError
 from ..magic import Magics, line_magic, magics_class
 from .namespace import ask_yes_no
@@ -114,7 +115,7 @@ def _remove_files(paths: set[str]) -> None:
 class CodeMagics(Magics):
     """``%load``, ``%loadpy``, ``%save``, ``%edit`` / ``%ed``."""
 
-    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+    def __init__(self, shell: ShellAPI | None = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         #: Temporary files made by ``%edit``; removed when the shell goes away.
         self._knowntemps: set[str] = set()

@@ -14,6 +14,7 @@ import time as _time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..api import ShellAPI
 from ..errors import UsageError
 from ..magic import (
     Magics,
@@ -57,7 +58,7 @@ def _int_option(opts: dict[str, list[str]], key: str, default: int) -> int:
 class ExecutionMagics(Magics):
     """Timing, profiling and running scripts."""
 
-    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+    def __init__(self, shell: ShellAPI | None = None, **kwargs: Any) -> None:
         super().__init__(shell, **kwargs)
         self._runner: ScriptRunner | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..api import ShellAPI
 from ..errors import UsageError
 from ..logger import LogError, LogSettings, SessionLog
 from ..magic import Magics, line_magic, magics_class
@@ -15,7 +16,7 @@ __all__ = ["LoggingMagics"]
 class LoggingMagics(Magics):
     """The session log (:mod:`legacy_shell.logger`)."""
 
-    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+    def __init__(self, shell: ShellAPI | None = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         self.log = SessionLog()
         self._written_up_to = 0  # history lines already in the log (the session so far)

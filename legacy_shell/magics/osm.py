@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from ..aliases import AliasError, AliasManager, default_aliases
+from ..api import ShellAPI
 from ..errors import UsageError
 from ..magic import Magics, line_cell_magic, line_magic, magics_class
 
@@ -29,13 +30,15 @@ class OSMagics(Magics):
     """``%cd``, ``%pwd``, ``%dhist``, ``%pushd``/``%popd``/``%dirs``, ``%bookmark``,
     ``%env``/``%set_env``, ``%alias``/``%unalias``, ``%sx``/``%system``, ``%pip``."""
 
-    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+    def __init__(self, shell: ShellAPI | None = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         #: The stack of ``%pushd`` / ``%popd``, top first.
         self.dir_stack: list[str] = []
         # the shell's own manager if it has one (IPython code reaches ``shell.alias_manager``)
         existing = getattr(shell, "alias_manager", None)
-        self.alias_manager = existing if isinstance(existing, AliasManager) else AliasManager(shell)
+        self.alias_manager = (
+            existing if isinstance(existing, AliasManager) else AliasManager(self.shell)
+        )
         if shell is not None and getattr(shell, "magics_manager", None) is not None:
             color = _config_get(shell, "shell.colors", "Neutral") != "NoColor"
             for name, cmd in default_aliases(color=color):
@@ -348,7 +351,9 @@ class OSMagics(Magics):
         print("Note: you may need to restart the kernel to use updated packages.")
 
 
-def _config_get(shell: Any, key: str, default: Any) -> Any:
+def _config_get(shell: ShellAPI | None, key: str, default: Any) -> Any:
+    if shell is None:
+        return default
     try:
         return shell.config[key]
     except (AttributeError, KeyError, TypeError, LookupError):

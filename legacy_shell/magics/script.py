@@ -16,6 +16,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from ..api import ShellAPI
 from ..errors import UsageError
 from ..magic import Magics, cell_magic, line_magic, magics_class
 
@@ -195,7 +196,7 @@ def _named_script_magic(program: str) -> Callable[..., Any]:
 class ScriptMagics(Magics):
     """``%%script``, ``%%bash``, ``%%sh``, ``%%python3``..., ``%%writefile``, ``%killbgscripts``."""
 
-    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+    def __init__(self, shell: ShellAPI | None = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         #: Processes started with ``--bg``; killed by ``%killbgscripts`` or at exit.
         self.bg_processes: list[Any] = []

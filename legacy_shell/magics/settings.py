@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..api import ShellAPI
 from ..errors import ConfigError, UsageError
 from ..magic import Magics, line_magic, magics_class
 
@@ -30,7 +31,7 @@ _ASYNC_OFF = ("off", "false", "0", "no")
 class SettingsMagics(Magics):
     """Switches of the shell's look and behaviour."""
 
-    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+    def __init__(self, shell: ShellAPI | None = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
         #: The values ``%doctest_mode`` replaced, put back when it is turned off.
         self._before_doctest: dict[str, Any] | None = None

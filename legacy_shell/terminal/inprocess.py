@@ -12,8 +12,14 @@ the running cell, which the shell shows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
+from ..api import ShellAPI
+from ..completion import Completer
+from ..history import HistoryManager
+from ..inputtransform import InputTransformer
+from ..inspector import Inspector
+from ..output import OutputSink
 from .backend import CompleteReply, CompletionItem, ExecuteReply, ExecuteStatus, OutputHandler
 
 __all__ = ["InProcessBackend", "name_at_cursor"]
@@ -86,10 +92,26 @@ def name_at_cursor(code: str, cursor_pos: int) -> str:
     return ""
 
 
+class TerminalHost(ShellAPI, Protocol):
+    """What the terminal needs of a shell in this process: its API and its helpers."""
+
+    output: OutputSink  # swapped while a cell runs, to collect payloads
+
+    @property
+    def completer(self) -> Completer: ...
+    @property
+    def inspector(self) -> Inspector: ...
+    @property
+    def input_transformer(self) -> InputTransformer: ...
+    @property
+    def history_manager(self) -> HistoryManager: ...
+    def banner(self) -> str: ...
+
+
 class InProcessBackend:
     """A ``Backend`` over an ``InteractiveShell`` living in this process."""
 
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: TerminalHost) -> None:
         self.shell = shell
 
     @property

@@ -40,6 +40,8 @@ from ..session import Session
 from ..transport import TransportError
 
 if TYPE_CHECKING:
+    from legacy_shell.api import ShellAPI
+
     from .core import Publish, RequestInput
 
 __all__ = ["KernelOptions", "main", "parse_args"]
@@ -165,7 +167,7 @@ def _build_shell() -> Any:
     return build_shell(config, paths)
 
 
-def _register_kernel_magics(shell: Any, connection_file: Path) -> None:
+def _register_kernel_magics(shell: ShellAPI, connection_file: Path) -> None:
     """Register ``split.kernel.magics.KernelMagics`` (``%connect_info``) when it ships."""
     if importlib.util.find_spec("split.kernel.magics") is None:
         return

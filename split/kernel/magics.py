@@ -14,6 +14,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from legacy_shell.api import ShellAPI
 from legacy_shell.errors import UsageError
 from legacy_shell.magic import Magics, line_magic, magics_class
 
@@ -65,7 +66,9 @@ class KernelMagics(Magics):
     other than our terminal (which answers them itself): one line says what to do.
     """
 
-    def __init__(self, shell: Any = None, connection_file: str | Path | None = None, **kw: Any):
+    def __init__(
+        self, shell: ShellAPI | None = None, connection_file: str | Path | None = None, **kw: Any
+    ):
         super().__init__(shell, **kw)
         self.connection_file = Path(connection_file) if connection_file is not None else None
 

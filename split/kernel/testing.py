@@ -19,7 +19,10 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from legacy_shell.shell import InteractiveShell
 
 __all__ = ["KernelShellHost", "ProcessState"]
 
@@ -74,7 +77,7 @@ class KernelShellHost:
         self._signals: dict[int, Any] | None = None
 
     @property
-    def shell(self) -> Any:
+    def shell(self) -> InteractiveShell:
         return self._interpreter().shell
 
     def new_shell(self, config: dict[str, Any], env: dict[str, str], cwd: str | None) -> None:

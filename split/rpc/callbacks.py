@@ -12,10 +12,13 @@ registry of the shell: no cell ever waits on a client that is gone.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import SplitError
 from .exceptions import local_exception_class, rebuild_exception
+
+if TYPE_CHECKING:
+    from legacy_shell.shell import InteractiveShell
 
 __all__ = [
     "MAGIC_FLAGS",
@@ -100,7 +103,7 @@ def _owned(func: Any, client_id: str) -> bool:
     return isinstance(func, CallbackStub) and func.client_id == client_id
 
 
-def drop_callbacks(shell: Any, client_id: str) -> int:
+def drop_callbacks(shell: InteractiveShell, client_id: str) -> int:
     """Remove the stubs of ``client_id`` from ``shell``'s registries; how many went."""
     dropped = 0
 

@@ -42,7 +42,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import zmq
 
@@ -58,6 +58,9 @@ from .handles import Handles
 from .streams import RpcStream
 from .surface import CALLS, describe
 
+if TYPE_CHECKING:
+    from legacy_shell.shell import InteractiveShell
+
 __all__ = ["NEW_SHELL_VARIABLE", "PROTOCOL", "RpcServer", "ShellHost"]
 
 log = logging.getLogger("split.rpc")
@@ -69,7 +72,7 @@ class ShellHost(Protocol):
     """Where the server finds the shell (built lazily) and how it replaces it."""
 
     @property
-    def shell(self) -> Any: ...
+    def shell(self) -> InteractiveShell: ...
     def new_shell(self, config: dict[str, Any], env: dict[str, str], cwd: str | None) -> None: ...
 
 
