@@ -88,24 +88,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _split_module(argv: list[str]) -> tuple[list[str], list[str]]:
-    """Everything after ``-m MODULE`` belongs to the module, as with ``python -m``."""
-    takes_value = {"-c", "--config"}
+#: Options of the command line that take the next word as their value.
+TAKES_VALUE = frozenset({"-c", "--config"})
+
+
+def options_end(argv: Sequence[str], optional_value: frozenset[str] = frozenset()) -> int:
+    """Where the shell's options end: the index of the first word that is not one of them.
+
+    That word is ``FILE``, ``-m``/``-mMODULE`` or ``--``: what follows belongs
+    to the script or the module, as with ``python``. The one pre-scan of the
+    command line, shared with the ``ipython`` launcher (its ``--two-process``
+    and ``--existing [FILE]`` count only here, too). ``-c`` and ``--config``
+    take the next word; an option in ``optional_value`` takes it unless it
+    starts with ``-``.
+    """
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--":
-            break
-        if arg in takes_value:
+        if arg == "--" or not arg.startswith("-") or (arg.startswith("-m") and arg[:2] != "--"):
+            return i
+        if arg in TAKES_VALUE or (
+            arg in optional_value and i + 1 < len(argv) and not argv[i + 1].startswith("-")
+        ):
             i += 2
-            continue
+        else:
+            i += 1
+    return len(argv)
+
+
+def _split_module(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Everything after ``-m MODULE`` belongs to the module, as with ``python -m``."""
+    i = options_end(argv)
+    if i < len(argv):
+        arg = argv[i]
         if arg == "-m" and i + 1 < len(argv):
             return argv[: i + 2], argv[i + 2 :]
         if arg.startswith("-m") and len(arg) > 2 and not arg.startswith("--"):
             return argv[: i + 1], argv[i + 1 :]
-        if not arg.startswith("-"):
-            break
-        i += 1
     return argv, []
 
 

@@ -24,8 +24,6 @@ from typing import NoReturn
 __all__ = ["main", "run_standalone_kernel", "split_mode_flags"]
 
 PROG = "ipython"
-#: Options of ``legacy_shell``'s parser that take a value (the value is never a mode flag).
-_TAKES_VALUE = frozenset({"-c", "--config"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,31 +41,31 @@ def split_mode_flags(argv: list[str]) -> tuple[str | None, str | None, list[str]
     the flag to the script. ``--existing`` takes the next word as its file
     unless it starts with ``-``; ``--existing=FILE`` also works.
     """
+    from legacy_shell.cli import TAKES_VALUE, options_end
+
+    end = options_end(argv, optional_value=frozenset({"--existing"}))
     mode: str | None = None
     existing: str | None = None
     rest: list[str] = []
     i = 0
-    while i < len(argv):
+    while i < end:
         arg = argv[i]
         if arg == "--two-process":
             mode = mode or "two-process"
         elif arg == "--existing":
             mode = "existing"
-            if i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            if i + 1 < end and not argv[i + 1].startswith("-"):
                 existing = argv[i + 1]
                 i += 1
         elif arg.startswith("--existing="):
             mode, existing = "existing", arg.split("=", 1)[1] or None
-        elif arg in _TAKES_VALUE and i + 1 < len(argv):
-            rest += [arg, argv[i + 1]]
+        elif arg in TAKES_VALUE:
+            rest += argv[i : i + 2]
             i += 1
-        elif arg == "--" or arg == "-m" or not arg.startswith("-") or arg.startswith("-m"):
-            rest += argv[i:]
-            break
         else:
             rest.append(arg)
         i += 1
-    return mode, existing, rest
+    return mode, existing, rest + argv[end:]
 
 
 def _kernel_command(argv: list[str]) -> int:
@@ -220,9 +218,10 @@ commands:
 
 def _wants_help(argv: list[str]) -> bool:
     """``-h``/``--help`` among the options (not after FILE or ``-m``: those are the script's)."""
+    from legacy_shell.cli import options_end
+
     _, _, rest = split_mode_flags(argv)
-    options = rest[: next((i for i, a in enumerate(rest) if not a.startswith("-")), len(rest))]
-    return any(a in ("-h", "--help") for a in options)
+    return any(a in ("-h", "--help") for a in rest[: options_end(rest)])
 
 
 def _print_help() -> int:

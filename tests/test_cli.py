@@ -212,3 +212,18 @@ def test_modules_in_the_current_directory_import(tmp_path: Path) -> None:
     (tmp_path / "localmod_probe.py").write_text("VALUE = 42\n")
     result = run(tmp_path, "-c", "import localmod_probe; print(localmod_probe.VALUE)", cwd=tmp_path)
     assert result.stdout.strip() == "42", result.stderr
+
+
+def test_the_options_end_at_the_file_the_module_or_a_double_dash() -> None:
+    from legacy_shell.cli import options_end
+
+    assert options_end(["-i", "--no-banner"]) == 2
+    assert options_end(["-i", "script.py", "-i"]) == 1
+    assert options_end(["-c", "-i", "--quick"]) == 3  # -c's value is not an option
+    assert options_end(["--config", "shell.xmode=Plain", "-m", "json.tool"]) == 2
+    assert options_end(["-mjson.tool", "x"]) == 0
+    assert options_end(["--", "-i"]) == 0
+    assert (
+        options_end(["--existing", "k.json", "-i"], optional_value=frozenset({"--existing"})) == 3
+    )
+    assert options_end(["--existing", "-i"], optional_value=frozenset({"--existing"})) == 2

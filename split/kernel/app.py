@@ -18,8 +18,6 @@ prompt_toolkit, pygments) are left for the first request that needs them.
 from __future__ import annotations
 
 import faulthandler
-import importlib
-import importlib.util
 import logging
 import os
 import signal
@@ -42,7 +40,8 @@ from ..transport import TransportError
 if TYPE_CHECKING:
     from legacy_shell.api import ShellAPI
 
-    from .core import Publish, RequestInput
+    from .sink import Publish
+    from .stdin import RequestInput
 
 __all__ = ["KernelOptions", "main", "parse_args"]
 
@@ -69,57 +68,13 @@ class KernelOptions:
     output_fds: str | None = None
 
 
-_VALUED = {
-    "-f": "connection_file",
-    "--connection-file": "connection_file",
-    "--parent-fd": "parent_fd",
-    "--ip": "ip",
-    "--transport": "transport",
-    "--log-level": "log_level",
-    "--output-fds": "output_fds",
-}
-
-
-def parse_args(argv: Sequence[str]) -> KernelOptions:
-    """The options; the usual command lines skip argparse, which costs ~5 ms of start-up."""
-    fast = _parse_usual(argv)
-    return fast if fast is not None else _parse_with_argparse(argv)
-
-
-def _parse_usual(argv: Sequence[str]) -> KernelOptions | None:
-    """Exact option names, each once, values well-formed; anything else: ``None``."""
-    values: dict[str, Any] = {}
-    args = iter(argv)
-    for arg in args:
-        if arg == "--pdeathsig" and "pdeathsig" not in values:
-            values["pdeathsig"] = True
-            continue
-        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        key = _VALUED.get(name)
-        if key is None or key in values:
-            return None
-        if not eq:
-            value = next(args, "")
-            if not value or value.startswith("-"):
-                return None
-        values[key] = value
-    if "connection_file" not in values or values.get("transport", "tcp") not in ("tcp", "ipc"):
-        return None
-    if "parent_fd" in values:
-        if not values["parent_fd"].isdigit():
-            return None
-        values["parent_fd"] = int(values["parent_fd"])
-    if "output_fds" in values and not _valid_output_fds(values["output_fds"]):
-        return None
-    return KernelOptions(**values)
-
-
 def _valid_output_fds(spec: str) -> bool:
     parts = spec.split(",")
     return len(parts) == 3 and all(part.isdigit() for part in parts)
 
 
-def _parse_with_argparse(argv: Sequence[str]) -> KernelOptions:
+def parse_args(argv: Sequence[str]) -> KernelOptions:
+    """The command line (argparse: a mistake is a message on stderr and status 2)."""
     import argparse
 
     p = argparse.ArgumentParser(prog=PROG, description="Run a legacy-shell kernel.")
@@ -168,15 +123,10 @@ def _build_shell() -> Any:
 
 
 def _register_kernel_magics(shell: ShellAPI, connection_file: Path) -> None:
-    """Register ``split.kernel.magics.KernelMagics`` (``%connect_info``) when it ships."""
-    if importlib.util.find_spec("split.kernel.magics") is None:
-        return
-    module = importlib.import_module("split.kernel.magics")
-    register = getattr(module, "register", None)
-    if register is not None:
-        register(shell, connection_file)
-    else:
-        shell.register_magics(module.KernelMagics(shell, connection_file=connection_file))
+    """The kernel's own magics (``%connect_info``, ``%restart``, ...) on its shell."""
+    from .magics import KernelMagics
+
+    shell.register_magics(KernelMagics(shell, connection_file=connection_file))
 
 
 def _build_interpreter(publish: Publish, ask: RequestInput, connection_file: Path) -> Any:
@@ -252,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return lazy
 
-    core = KernelCore.create(channels, session, make_interpreter)
+    core = KernelCore(channels, session, make_interpreter)
     _watch_signals(core)
     capture.start(lambda name, text: core.publish_output("stream", {"name": name, "text": text}))
     assert lazy is not None

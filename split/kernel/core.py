@@ -37,13 +37,12 @@ from typing import Any, Protocol
 from ..channels import KernelChannels
 from ..session import Session
 from ..wire import Message
+from .sink import Publish
+from .stdin import RequestInput
 
 __all__ = ["InterpreterAPI", "KernelCore"]
 
 log = logging.getLogger("split.kernel.core")
-
-Publish = Callable[[str, dict[str, Any], "dict[str, Any] | None"], None]
-RequestInput = Callable[..., str]
 
 
 class InterpreterAPI(Protocol):
@@ -65,6 +64,7 @@ class InterpreterAPI(Protocol):
     def comm_info(self, target_name: str | None = ...) -> dict[str, Any]: ...
     def shutdown(self, restart: bool) -> dict[str, Any]: ...
     def flush_output(self) -> None: ...
+    def close(self) -> None: ...
 
 
 _HISTORY_ARGS = ("output", "raw", "session", "start", "stop", "n", "pattern", "unique")
@@ -80,18 +80,23 @@ def _error_content(error: BaseException) -> dict[str, Any]:
 
 
 class KernelCore:
-    """Serves one kernel's requests; build it with :meth:`create` to wire the interpreter."""
+    """Serves one kernel's requests.
+
+    ``make_interpreter`` gets the core's :meth:`publish_output` and
+    :meth:`request_input` (how the interpreter's output and ``input()`` reach
+    the clients) and returns the interpreter; it is called once, last, when
+    the core is built.
+    """
 
     def __init__(
         self,
         channels: KernelChannels,
-        interpreter: InterpreterAPI | None,
         session: Session,
+        make_interpreter: Callable[[Publish, RequestInput], InterpreterAPI],
         *,
         interrupt: Callable[[], None] | None = None,
     ) -> None:
         self.channels = channels
-        self.interpreter: InterpreterAPI | None = interpreter
         self.session = session
         self.restart_requested = False
         #: Merged into every ``kernel_info_reply`` (the RPC channel announces itself here).
@@ -127,25 +132,7 @@ class KernelCore:
             "shutdown_request": self._shutdown,
             "interrupt_request": self._interrupt_request,
         }
-
-    @classmethod
-    def create(
-        cls,
-        channels: KernelChannels,
-        session: Session,
-        make_interpreter: Callable[[Publish, RequestInput], InterpreterAPI],
-        **kwargs: Any,
-    ) -> KernelCore:
-        """A core whose interpreter publishes and asks for input through it."""
-        core = cls(channels, None, session, **kwargs)
-        core.interpreter = make_interpreter(core.publish_output, core.request_input)
-        return core
-
-    @property
-    def _interp(self) -> InterpreterAPI:
-        if self.interpreter is None:
-            raise RuntimeError("KernelCore has no interpreter")
-        return self.interpreter
+        self.interpreter: InterpreterAPI = make_interpreter(self.publish_output, self.request_input)
 
     # -- what the interpreter calls ---------------------------------------------------
 
@@ -196,10 +183,8 @@ class KernelCore:
                     self._dispatch_shell(msg)
         finally:
             try:
-                self._interp.shutdown(self.restart_requested)
-                close = getattr(self.interpreter, "close", None)
-                if close is not None:
-                    close()
+                self.interpreter.shutdown(self.restart_requested)
+                self.interpreter.close()
             finally:
                 self.channels.close()
                 if saved_sigint is not None:
@@ -208,14 +193,11 @@ class KernelCore:
     def stop(self) -> None:
         """End :meth:`run` after the current request (any thread, signal handlers too)."""
         self._stop.set()
-        wake = getattr(self.channels, "wake", None)
-        if wake is not None:
-            wake()
+        self.channels.wake()
 
     def _recv(self) -> Message | None:
-        wakeable = hasattr(self.channels, "wake")
         try:
-            return self.channels.recv_shell(None if wakeable else 0.1)
+            return self.channels.recv_shell(None)  # stop() wakes it
         except KeyboardInterrupt:  # an interrupt that arrived while idle
             return None
 
@@ -303,7 +285,7 @@ class KernelCore:
                 self._backlog.append(queued)
                 continue
             self._publish("status", {"execution_state": "busy"}, queued)
-            content = {"status": "aborted", "execution_count": self._interp.execution_count}
+            content = {"status": "aborted", "execution_count": self.interpreter.execution_count}
             self.channels.send_shell(self.session.msg("execute_reply", content, parent=queued))
             self._publish("status", {"execution_state": "idle"}, queued)
 
@@ -320,7 +302,7 @@ class KernelCore:
         code = str(c.get("code", ""))
         silent = bool(c.get("silent", False))
         stop_on_error = bool(c.get("stop_on_error", True))
-        interp = self._interp
+        interp = self.interpreter
         self._output_parent = msg
         # from here on an interrupt belongs to this cell (a SIGINT arriving while
         # execute_input goes out must not be lost)
@@ -360,30 +342,30 @@ class KernelCore:
         return reply
 
     def _kernel_info(self, msg: Message) -> dict[str, Any]:
-        reply = self._interp.kernel_info()
+        reply = self.interpreter.kernel_info()
         return {**reply, **self.kernel_info_extra} if self.kernel_info_extra else reply
 
     def _complete(self, msg: Message) -> dict[str, Any]:
         code = str(msg.content.get("code", ""))
-        return self._interp.complete(code, int(msg.content.get("cursor_pos", len(code))))
+        return self.interpreter.complete(code, int(msg.content.get("cursor_pos", len(code))))
 
     def _inspect(self, msg: Message) -> dict[str, Any]:
         c = msg.content
         code = str(c.get("code", ""))
-        return self._interp.inspect(
+        return self.interpreter.inspect(
             code, int(c.get("cursor_pos", len(code))), int(c.get("detail_level", 0))
         )
 
     def _is_complete(self, msg: Message) -> dict[str, Any]:
-        return self._interp.is_complete(str(msg.content.get("code", "")))
+        return self.interpreter.is_complete(str(msg.content.get("code", "")))
 
     def _history(self, msg: Message) -> dict[str, Any]:
         c = msg.content
         kwargs = {k: c[k] for k in _HISTORY_ARGS if k in c}
-        return self._interp.history(str(c.get("hist_access_type", "tail")), **kwargs)
+        return self.interpreter.history(str(c.get("hist_access_type", "tail")), **kwargs)
 
     def _comm_info(self, msg: Message) -> dict[str, Any]:
-        return self._interp.comm_info(msg.content.get("target_name"))
+        return self.interpreter.comm_info(msg.content.get("target_name"))
 
     def _comm_open(self, msg: Message) -> None:
         # no comm targets are registered: the spec says to close the comm at once

@@ -233,7 +233,7 @@ def _kernel(transport: str, tmp_path: Path, real_shell: InteractiveShell) -> Ker
         client = WireClient(info)
     real_shell.traceback_formatter.colors = "NoColor"
     recorder = Recorder(inner)
-    core = KernelCore.create(recorder, session, lambda pub, ask: Interpreter(real_shell, pub, ask))
+    core = KernelCore(recorder, session, lambda pub, ask: Interpreter(real_shell, pub, ask))
     return Kernel(core, recorder, client, real_shell)
 
 
