@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..errors import SplitError
 from ..wire import Message, ProtocolError, ReplayGuard, deserialize
 
-__all__ = ["BadMessages", "PortInUse", "TransportError", "Verifier"]
+__all__ = ["BadMessages", "CountsBadMessages", "PortInUse", "TransportError", "Verifier"]
 
 log = logging.getLogger("split.transport")
 
@@ -93,3 +93,28 @@ class Verifier:
         except ProtocolError as e:
             self.bad.drop(channel, e)
             return None
+
+    def serve_control(self, frames: Sequence[bytes], handler: Callable[[Message], None]) -> None:
+        """Decode a control message and hand it over; a failing handler is logged, not fatal."""
+        msg = self.decode("control", frames)
+        if msg is None:
+            return
+        try:
+            handler(msg)
+        except Exception:
+            log.exception("control handler failed on %s", msg.msg_type)
+
+
+class CountsBadMessages:
+    """``KernelChannels.bad_messages`` for a transport that keeps a :class:`BadMessages`."""
+
+    _bad: BadMessages
+
+    @property
+    def bad_messages(self) -> int:
+        """Messages dropped so far (bad signature, replay, malformed frames)."""
+        return self._bad.count
+
+    @bad_messages.setter
+    def bad_messages(self, value: int) -> None:  # the Protocol declares a plain attribute
+        self._bad.count = value

@@ -11,7 +11,6 @@ not have is sockets: no ports, no heartbeat.
 from __future__ import annotations
 
 import itertools
-import logging
 import queue
 import threading
 import time
@@ -21,17 +20,16 @@ from typing import Any
 from ..channels import ControlHandler
 from ..session import Session
 from ..wire import Message, ReplayGuard, deserialize, serialize
-from . import BadMessages, TransportError, Verifier
+from . import BadMessages, CountsBadMessages, TransportError, Verifier
 
 __all__ = ["InMemoryChannels", "InMemoryClient"]
 
-log = logging.getLogger("split.transport.memory")
 
 Frames = list[bytes]
 _STOP: Frames = []  # sentinel: wakes a reader without being a message
 
 
-class InMemoryChannels:
+class InMemoryChannels(CountsBadMessages):
     """Kernel side. Make clients with :meth:`client`."""
 
     def __init__(self, session: Session, key: bytes = b"") -> None:
@@ -47,15 +45,6 @@ class InMemoryChannels:
         self._ids = itertools.count(1)
         self._thread: threading.Thread | None = None
         self._closed = False
-
-    @property
-    def bad_messages(self) -> int:
-        """Messages dropped so far (bad signature, replay, malformed frames)."""
-        return self._bad.count
-
-    @bad_messages.setter
-    def bad_messages(self, value: int) -> None:  # the Protocol declares a plain attribute
-        self._bad.count = value
 
     def client(self, session: Session | None = None) -> InMemoryClient:
         """A new connected client; it is greeted on iopub as an XPUB subscriber is."""
@@ -82,13 +71,7 @@ class InMemoryChannels:
             frames = self._control.get()
             if frames is _STOP:
                 return
-            msg = self._verify.decode("control", frames)
-            if msg is None:
-                continue
-            try:
-                handler(msg)
-            except Exception:
-                log.exception("control handler failed on %s", msg.msg_type)
+            self._verify.serve_control(frames, handler)
 
     def recv_shell(self, timeout: float | None) -> Message | None:
         deadline = None if timeout is None else time.monotonic() + timeout

@@ -35,7 +35,7 @@ from ..connection import ConnectionInfo
 from ..session import Session
 from ..sigmask import start_helper_thread
 from ..wire import Message, serialize
-from . import BadMessages, PortInUse, TransportError, Verifier
+from . import BadMessages, CountsBadMessages, PortInUse, TransportError, Verifier
 
 __all__ = ["ZmqKernelChannels"]
 
@@ -61,7 +61,7 @@ def _ms(seconds: float | None) -> int | None:
     return None if seconds is None else math.ceil(seconds * 1000)
 
 
-class ZmqKernelChannels:
+class ZmqKernelChannels(CountsBadMessages):
     """``KernelChannels`` over ZeroMQ sockets bound as ``info`` says."""
 
     def __init__(self, info: ConnectionInfo, session: Session) -> None:
@@ -79,15 +79,6 @@ class ZmqKernelChannels:
         self._closed = False
         self._shell_poller = zmq.Poller()
         self._readers: dict[Any, Callable[[], None]] = {}
-
-    @property
-    def bad_messages(self) -> int:
-        """Messages dropped so far (bad signature, replay, malformed frames)."""
-        return self._bad.count
-
-    @bad_messages.setter
-    def bad_messages(self, value: int) -> None:  # the Protocol declares a plain attribute
-        self._bad.count = value
 
     # -- setup ---------------------------------------------------------------
 
@@ -224,13 +215,7 @@ class ZmqKernelChannels:
                 frames = self._control.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
-            msg = self._verify.decode("control", frames)
-            if msg is None:
-                continue
-            try:
-                handler(msg)
-            except Exception:
-                log.exception("control handler failed on %s", msg.msg_type)
+            self._verify.serve_control(frames, handler)
 
     def _iopub_events(self) -> int:
         return cast(int, self._iopub.getsockopt(zmq.EVENTS))
