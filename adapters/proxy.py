@@ -203,10 +203,11 @@ _C = TypeVar("_C", bound=type)
 def _forwarding_method(name: str, member: Callable[..., Any]) -> Callable[..., Any]:
     """A method that sends its arguments, checked against the contract's signature."""
     signature = inspect.signature(member)
+    check = CALLS[name].check
 
     def method(self: ShellProxy, *args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind(self, *args, **kwargs)  # a wrong call fails here, as in-process
-        return self._call(name, *bound.args[1:], **bound.kwargs)
+        check(args, kwargs)  # a wrong call fails here, as in-process, before it is sent
+        return self._call(name, *args, **kwargs)
 
     method.__name__ = name
     method.__qualname__ = f"ShellProxy.{name}"

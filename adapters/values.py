@@ -21,9 +21,17 @@ from split.rpc.callbacks import MAGIC_FLAGS
 from split.rpc.codec import NotSerializable, decode_value, encode_value
 from split.rpc.surface import CALLS, describe
 
-from .errors import remote_exception
+from .errors import ProxyError, remote_exception
 
 __all__ = ["Callbacks", "RemoteRef", "ValueCodec"]
+
+
+class _CannotSend(ProxyError, TypeError):
+    """Raised inside :meth:`ValueCodec.encode_call`, which names the call."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
 
 
 class RemoteRef:
@@ -79,12 +87,16 @@ class ValueCodec:
     ) -> tuple[Any, Any]:
         """The arguments of the call ``name``, encoded (functions and classes where it takes them)."""
         call = CALLS.get(name)
-        encoded_args, encoded_kwargs = self.encode(
-            [list(args), kwargs],
-            member=describe(name, args),
-            callables=call is not None and call.policy.functions,
-            types=call is not None and call.policy.types,
-        )
+        try:
+            encoded_args, encoded_kwargs = self.encode(
+                [list(args), kwargs],
+                member="",
+                callables=call is not None and call.policy.functions,
+                types=call is not None and call.policy.types,
+            )
+        except _CannotSend as e:  # named only now: describing costs, and calls are the hot path
+            member = describe(name, args)
+            raise TypeError(f"{member}: {e.what} cannot be sent by value to the kernel") from None
         return encoded_args, encoded_kwargs
 
     def encode(
@@ -109,6 +121,8 @@ class ValueCodec:
         try:
             return encode_value(value, fallback)
         except NotSerializable as e:
+            if not member:
+                raise _CannotSend(f"a {e.type_name}") from None
             raise TypeError(
                 f"{member}: a {e.type_name} cannot be sent by value to the kernel"
             ) from None

@@ -9,11 +9,14 @@ a name up here and nowhere else, so no client reaches an attribute of the
 shell that the contract does not declare, whatever it sends. Nothing here is
 written per member: a member added to ``ShellAPI`` is served without an edit.
 
-A call binds its arguments to the contract's own signature (so a wrong call is
-the same ``TypeError`` it would be in-process), sets the policy's ``fixed``
-arguments, and calls the shell's member. Operator methods (``__getitem__``,
-``__len__``, ...) are named without their underscores; results that are views
-or iterators cross as a list (a snapshot, as a remote caller needs).
+A call checks its arguments against the contract's own signature (so a wrong
+call is a ``TypeError``, as in-process, and no argument the contract does not
+declare reaches the shell), sets the policy's ``fixed`` arguments, and calls
+the shell's member. The check is precomputed from the signature (binding with
+``inspect`` costs microseconds per call, and calls are the hot path). Operator
+methods (``__getitem__``, ``__len__``, ...) are named without their
+underscores; a method the contract declares as returning a ``list`` returns
+one (a snapshot of a view or an iterator, as a remote caller needs).
 """
 
 from __future__ import annotations
@@ -44,6 +47,31 @@ class Call:
     policy: Remote
     #: The first argument picks an item of the target (``formatters[mime]``).
     keyed: bool = False
+    #: From the signature: required parameter names in order, the most positional
+    #: arguments (``None``: ``*args``), the names that may be passed by keyword.
+    required: tuple[str, ...] = ()
+    most: int | None = 0
+    keywords: frozenset[str] = frozenset()
+    #: Declared as returning a ``list``: a view or an iterator becomes one.
+    snapshot: bool = False
+    #: Positional arguments from here on are the policy's ``fixed`` ones, replaced.
+    fixed_from: int | None = None
+
+    def check(self, args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+        """``TypeError`` (as Python words it) unless the contract's signature takes these."""
+        if self.most is not None and len(args) > self.most:
+            raise TypeError(
+                f"{self.name}() takes at most {self.most} arguments ({len(args)} given)"
+            )
+        if kwargs:
+            unknown = kwargs.keys() - self.keywords
+            if unknown:
+                raise TypeError(
+                    f"{self.name}() got an unexpected keyword argument {min(unknown)!r}"
+                )
+        for missing in self.required[len(args) :]:
+            if missing not in kwargs:
+                raise TypeError(f"{self.name}() missing required argument: {missing!r}")
 
     @property
     def refs(self) -> bool:
@@ -63,15 +91,14 @@ class Call:
                 raise TypeError(f"{self.name}() needs the key of the item first")
             target = target[args[0]]
             args = args[1:]
+        self.check(args, kwargs)
         if not self.method:
-            if args or kwargs:
-                raise TypeError(f"{self.name}() takes no arguments")
             return target
-        bound = self.signature.bind(*args, **kwargs)
-        if self.policy.fixed:
-            bound.arguments.update(self.policy.fixed)
-        result = getattr(target, self.method)(*bound.args, **bound.kwargs)
-        if isinstance(result, Iterator | typing.KeysView | typing.ValuesView | typing.ItemsView):
+        if self.policy.fixed:  # by keyword, whatever came in their places
+            args = args[: self.fixed_from]
+            kwargs = {**kwargs, **self.policy.fixed}
+        result = getattr(target, self.method)(*args, **kwargs)
+        if self.snapshot and type(result) is not list:
             return list(result)
         return result
 
@@ -94,6 +121,21 @@ def _attribute(hint: Any, path: tuple[str, ...]) -> Iterator[Call]:
         yield from _derive(hint, path)
 
 
+def _arity(signature: inspect.Signature) -> dict[str, Any]:
+    """The precomputed argument check of a signature (see :meth:`Call.check`)."""
+    params = list(signature.parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    returns = signature.return_annotation
+    return {
+        "required": tuple(p.name for p in positional if p.default is p.empty),
+        "most": None if any(p.kind is p.VAR_POSITIONAL for p in params) else len(positional),
+        "keywords": frozenset(
+            p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        ),
+        "snapshot": isinstance(returns, str) and returns.startswith("list["),
+    }
+
+
 def _derive(proto: type, path: tuple[str, ...], keyed: bool = False) -> Iterator[Call]:
     for name, hint in typing.get_type_hints(proto, include_extras=True).items():
         yield from _attribute(hint, (*path, name))
@@ -109,7 +151,10 @@ def _derive(proto: type, path: tuple[str, ...], keyed: bool = False) -> Iterator
             signature = inspect.signature(member)
             signature = signature.replace(parameters=list(signature.parameters.values())[1:])
             full = ".".join((*path, _op_name(name)))
-            yield Call(full, path, name, signature, policy, keyed)
+            arity = _arity(signature)
+            names = list(signature.parameters)
+            fixed_from = min((names.index(n) for n in policy.fixed), default=None)
+            yield Call(full, path, name, signature, policy, keyed, fixed_from=fixed_from, **arity)
 
 
 _NO_ARGS = inspect.Signature()
