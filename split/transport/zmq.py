@@ -287,6 +287,11 @@ class ZmqKernelChannels(CountsBadMessages):
             if self._iopub_events() & zmq.POLLIN:
                 self._greet_subscribers()
             _send(self._iopub, frames)
+            # a subscription the send itself took in has used up the edge of the
+            # socket's fd: the control thread's poll would not wake for it, and
+            # the subscriber would wait for its welcome until the next publish
+            if self._iopub_events() & zmq.POLLIN:
+                self._greet_subscribers()
 
     def stdin_request(self, msg: Message, timeout: float | None = None) -> Message | None:
         """Send ``input_request``; wait for the reply to it (stale replies are dropped)."""

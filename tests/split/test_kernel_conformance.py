@@ -541,3 +541,43 @@ def test_a_replayed_request_runs_once(channels: Kernel) -> None:
     channels.run("pass")
     assert channels.shell.user_ns["counter"] == 1
     assert channels.recorder.bad_messages == 1
+
+
+def test_a_subscriber_is_welcomed_even_when_it_joins_during_the_last_publish(
+    tmp_path: Path,
+) -> None:
+    """A subscription taken in by a send uses up the edge of the XPUB's fd: the publisher
+    greets it after the send too, or the subscriber waits until the next publish (rare:
+    about 1 in 1000 joins on this machine before the fix; this runs 300)."""
+    session = Session()
+    _, info = write_connection_file(tmp_path / "kernel.json")
+    channels = ZmqKernelChannels(info, session)
+    channels.bind()
+    channels.start(lambda msg: None)
+    ctx = zmq.Context.instance()
+    unwelcomed = 0
+    try:
+        for i in range(300):
+            sub = ctx.socket(zmq.SUB)
+            sub.linger = 0
+            sub.setsockopt(zmq.SUBSCRIBE, b"")
+            go = threading.Event()
+
+            def publish_once(delay: float = (i % 20) * 0.00005) -> None:
+                go.wait()
+                time.sleep(delay)
+                channels.publish(session.msg("status", {"execution_state": "idle"}))
+
+            publisher = threading.Thread(target=publish_once)
+            publisher.start()
+            go.set()
+            sub.connect(info.url("iopub"))
+            publisher.join()
+            welcomed = False
+            while not welcomed and sub.poll(int(TIMEOUT * 1000)):  # nothing else is published
+                welcomed = b"iopub_welcome" in b"".join(sub.recv_multipart())
+            unwelcomed += not welcomed
+            sub.close()
+    finally:
+        channels.close()
+    assert unwelcomed == 0
