@@ -563,7 +563,7 @@ def test_a_subscriber_is_welcomed_even_when_it_joins_during_the_last_publish(
             sub.setsockopt(zmq.SUBSCRIBE, b"")
             go = threading.Event()
 
-            def publish_once(delay: float = (i % 20) * 0.00005) -> None:
+            def publish_once(go: threading.Event = go, delay: float = (i % 20) * 5e-5) -> None:
                 go.wait()
                 time.sleep(delay)
                 channels.publish(session.msg("status", {"execution_state": "idle"}))
