@@ -14,13 +14,15 @@ import time
 from dataclasses import dataclass
 from typing import IO, Any
 
+from .errors import ShellError
+
 __all__ = ["MODES", "LogError", "SessionLog"]
 
 #: What to do with an existing log file: IPython's modes.
 MODES = ("append", "backup", "global", "over", "rotate")
 
 
-class LogError(Exception):
+class LogError(ShellError):
     """The log could not be opened; the message says why."""
 
 

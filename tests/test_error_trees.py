@@ -1,4 +1,4 @@
-"""One error tree per package: every exception class of ``split`` is a ``SplitError``.
+"""One error tree per package: every exception class of ``split`` is a ``SplitError``, etc.
 
 Callers catch one class per package; where they expect a builtin, the class
 derives from both. A dead kernel is one class in ``split`` and ``adapters``.
@@ -54,6 +54,22 @@ def test_every_exception_class_of_adapters_is_a_proxy_error() -> None:
     classes = _exception_classes(adapters)
     outside = [f"{c.__module__}.{c.__qualname__}" for c in classes if not issubclass(c, ProxyError)]
     assert outside == []
+
+
+def test_every_exception_class_of_legacy_shell_is_a_shell_error() -> None:
+    import legacy_shell
+    from legacy_shell.errors import ShellError
+
+    outside = {
+        f"{c.__module__}.{c.__qualname__}"
+        for c in _exception_classes(legacy_shell)
+        if not issubclass(c, ShellError)
+    }
+    # a warning category, and a Ctrl-C that must stay out of ``except Exception``
+    assert outside == {
+        "legacy_shell.formatter_base.FormatterWarning",
+        "legacy_shell.magics.script.ProcessInterrupted",
+    }
 
 
 def test_a_dead_kernel_is_one_class() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from ..errors import ShellError
 from .backend import Backend
 from .session import (
     ConsoleHandler,
@@ -26,7 +27,7 @@ from .session import (
 __all__ = ["DiedAtPrompt", "TerminalApp", "run_prompt_toolkit"]
 
 
-class DiedAtPrompt(Exception):
+class DiedAtPrompt(ShellError):
     """The backend died while the user was typing; ``text`` is what they had typed."""
 
     def __init__(self, text: str) -> None:

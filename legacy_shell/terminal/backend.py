@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from ..errors import ShellError
+
 __all__ = [
     "Backend",
     "BackendDied",
@@ -34,7 +36,7 @@ __all__ = [
 ExecuteStatus = Literal["ok", "error", "aborted"]
 
 
-class BackendDied(Exception):
+class BackendDied(ShellError):
     """The backend's process is gone (a kernel crashed or was killed).
 
     Raised by ``execute`` and ``complete`` (and may be by the other requests).
