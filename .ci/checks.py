@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PACKAGES = ["legacy_shell", "split", "adapters"]
+PACKAGES = ["legacy_shell", "split", "adapters", "migration"]
 #: The shell suite runs in both modes: in-process and against a kernel through the proxy.
 PYTEST_DEFAULTS = ["--shell-mode=both"]
 
