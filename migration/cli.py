@@ -1,6 +1,8 @@
 """``shell-migrate``: audit (and port) code that uses the shell, from the command line.
 
     shell-migrate audit PATH... [--json] [--jobs N]
+    shell-migrate codemod PATH... [--only RULE ...] [--write] [--jobs N] [--json]
+    shell-migrate codemod --list-rules
 
 Exit status: 0 when nothing is manual and every file could be read and
 parsed, 1 otherwise, 2 for a mistake on the command line.
@@ -9,16 +11,21 @@ parsed, 1 otherwise, 2 for a mistake on the command line.
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
 import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
+import libcst as cst
+
 from .contract import ContractError, load_contract
-from .runner import FileResult, audit_file, default_jobs, run_over_files
+from .files import write_atomically
+from .runner import FileResult, audit_file, codemod_file, default_jobs, run_over_files
 
 __all__ = ["main"]
 
@@ -43,6 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--jobs", type=int, default=default_jobs(), metavar="N", help="processes (all cores)"
     )
+    codemod = sub.add_parser(
+        "codemod",
+        help="port what the rules can: a diff by default, files changed with --write",
+        description="Rewrite legacy shell calls to ShellAPI (a unified diff unless --write).",
+    )
+    codemod.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
+    codemod.add_argument(
+        "--only", nargs="+", metavar="RULE", help="run only these rules (see --list-rules)"
+    )
+    codemod.add_argument("--write", action="store_true", help="change the files in place")
+    codemod.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    codemod.add_argument(
+        "--jobs", type=int, default=default_jobs(), metavar="N", help="processes (all cores)"
+    )
+    codemod.add_argument("--list-rules", action="store_true", help="describe each rule, then exit")
     return parser
 
 
@@ -115,11 +137,117 @@ def _audit(opts: argparse.Namespace) -> int:
     return 0 if summary["manual"] == 0 and summary["errors"] == 0 else 1
 
 
+def _progress(total_hint: int) -> Callable[[int], None] | None:
+    """A progress bar on stderr when it is a terminal (tqdm), else nothing."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total_hint or None, unit="file", file=sys.stderr, leave=False)
+    return bar.update
+
+
+def _codemod(opts: argparse.Namespace) -> int:
+    from .rules import RULES
+
+    if opts.list_rules:
+        for rule in RULES:
+            print(f"{rule.NAME}\n    {rule.DESCRIPTION}")
+        return 0
+    if not opts.paths:
+        print(f"{PROG} codemod: error: give at least one PATH (or --list-rules)", file=sys.stderr)
+        return 2
+    known = {rule.NAME for rule in RULES}
+    unknown = sorted(set(opts.only or ()) - known)
+    if unknown:
+        print(
+            f"{PROG} codemod: error: unknown rule {', '.join(unknown)} "
+            f"(the rules: {', '.join(sorted(known))})",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        contract = load_contract()
+    except ContractError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    results = []
+    for result in run_over_files(
+        opts.paths,
+        functools.partial(codemod_file, contract=contract, rules=opts.only),
+        lambda problem: FileResult(problem.path, error=problem.message),
+        max(1, opts.jobs),
+        _progress(0),
+    ):
+        if opts.write and result.new_text is not None:
+            try:
+                write_atomically(Path(result.path), result.new_text, result.encoding)
+            except (OSError, cst.ParserSyntaxError, UnicodeEncodeError) as e:
+                result.error = f"not written: {e}"
+        results.append(result)
+    summary = _summary(results)
+    summary["changed"] = sum(1 for r in results if r.new_text is not None)
+    if opts.json:
+        payload = {
+            "files": [
+                {
+                    "path": r.path,
+                    "sites": [s.as_json() for s in r.sites],
+                    "error": r.error,
+                    "changed": r.new_text is not None,
+                }
+                for r in results
+            ],
+            "summary": summary,
+        }
+        json.dump(payload, sys.stdout, indent=1)
+        print()
+    else:
+        _print_codemod(results, summary, opts.write)
+    return 0 if summary["manual"] == 0 and summary["errors"] == 0 else 1
+
+
+def _print_codemod(results: list[FileResult], summary: dict[str, int], wrote: bool) -> None:
+    for result in results:
+        if result.error:
+            print(f"{result.path}: error: {result.error}")
+            continue
+        if result.new_text is not None and not wrote:
+            old = Path(result.path).read_text(encoding=result.encoding)
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    result.new_text.splitlines(keepends=True),
+                    result.path,
+                    result.path,
+                )
+            )
+        elif result.new_text is not None:
+            print(f"rewrote {result.path}")
+        for site in result.sites:
+            if site.reason == "rewritten":
+                print(
+                    f"{result.path}:{site.line}:{site.col}: rewritten {site.chain} (rule {site.rule})"
+                )
+            elif site.cls == "manual":
+                print(
+                    f"{result.path}:{site.line}:{site.col}: needs a human: {site.chain}: {site.reason}"
+                )
+    action = "changed" if wrote else "would change"
+    print(
+        f"{summary['files']} files, {action} {summary['changed']}; "
+        f"{summary['rewritable']} sites rewritten, {summary['manual']} need a human; "
+        f"{summary['errors']} files could not be read, parsed or written"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     opts = build_parser().parse_args(argv)
     try:
         if opts.command == "audit":
             return _audit(opts)
+        if opts.command == "codemod":
+            return _codemod(opts)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

@@ -21,7 +21,7 @@ from .audit import Site, audit_module
 from .contract import Contract
 from .files import Problem, is_generated, iter_python_files, mentions_shell, read_source
 
-__all__ = ["FileResult", "audit_file", "default_jobs", "run_over_files"]
+__all__ = ["FileResult", "audit_file", "codemod_file", "default_jobs", "run_over_files"]
 
 T = TypeVar("T")
 
@@ -34,6 +34,7 @@ class FileResult:
     #: Set by the codemod: the new text (``None``: unchanged).
     new_text: str | None = None
     skipped: str | None = None
+    encoding: str = "utf-8"
 
 
 def default_jobs() -> int:
@@ -92,3 +93,49 @@ def _map(work: Callable[[Path], T], files: list[Path], jobs: int) -> Iterable[T]
         return list(pool.map(work, files, chunksize=max(1, len(files) // (jobs * 8))))
     finally:
         pool.shutdown()
+
+
+def codemod_file(path: Path, contract: Contract, rules: list[str] | None) -> FileResult:
+    """Apply the rules (all, or those named) to one file; the new text and what happened."""
+    from libcst.codemod import CodemodContext, SkipFile
+
+    from .rules import RULES
+
+    source = read_source(path)
+    if isinstance(source, Problem):
+        return FileResult(str(path), error=source.message)
+    if is_generated(source.text):
+        return FileResult(str(path), skipped="@generated")
+    if not mentions_shell(source.text):
+        return FileResult(str(path))
+    module = parse(source.text)
+    if isinstance(module, str):
+        return FileResult(str(path), error=module)
+    manual = [
+        site for site in audit_module(cst.MetadataWrapper(module), contract) if site.cls == "manual"
+    ]
+    sites: list[Site] = []
+    for rule_class in RULES:
+        if rules is not None and rule_class.NAME not in rules:
+            continue
+        rule = rule_class(CodemodContext(filename=str(path)))
+        try:
+            module = rule.transform_module(module)
+        except SkipFile:
+            continue
+        for note in rule.notes:
+            if note.reason:
+                sites.append(
+                    Site(note.line, note.col, note.chain, "manual", note.reason, True, note.rule)
+                )
+            else:
+                sites.append(
+                    Site(
+                        note.line, note.col, note.chain, "rewritable", "rewritten", True, note.rule
+                    )
+                )
+    left = {(s.line, s.chain) for s in sites}
+    sites += [s for s in manual if (s.line, s.chain) not in left]
+    sites.sort(key=lambda s: (s.line, s.col))
+    new_text = module.code if module.code != source.text else None
+    return FileResult(str(path), sites=sites, new_text=new_text, encoding=source.encoding)

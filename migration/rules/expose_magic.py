@@ -1,0 +1,101 @@
+"""``ip.expose_magic(name, fn)`` / ``define_magic`` -> ``ip.register_magic_function(fn, "line", name)``.
+
+The legacy magic was ``fn(self, line)`` with ``self`` the shell; a registered
+magic function is called as ``fn(line)``. When ``fn``'s body never uses
+``self``, the parameter goes; when it does, the registration is still
+rewritten and the body is reported as manual (it must get the shell with
+``get_ipython()``, or become a ``Magics`` class).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ._callables import Target, drop_first_param, resolve_target
+from ._strings import literal
+from .base import ShellRule
+
+__all__ = ["ExposeMagicToRegister"]
+
+_LEGACY = ("expose_magic", "define_magic")
+
+
+class ExposeMagicToRegister(ShellRule):
+    NAME = "expose-magic"
+    DESCRIPTION = (
+        'ip.expose_magic("name", fn) / ip.define_magic(...) -> '
+        'ip.register_magic_function(fn, "line", "name"); fn(self, line) loses self when '
+        "its body does not use it, else its body is reported as manual"
+    )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._calls: dict[cst.Call, Target | None] = {}
+        self._strip: set[cst.CSTNode] = set()
+        rule = self
+
+        class Plan(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> None:
+                func = call.func
+                if not (isinstance(func, cst.Attribute) and func.attr.value in _LEGACY):
+                    return
+                if len(call.args) != 2 or rule.finder.root(func.value) is None:
+                    return
+                if not rule.finder.root(func.value).proven:  # type: ignore[union-attr]
+                    return
+                target = resolve_target(rule.finder, call.args[1].value)
+                rule._calls[call] = target
+                if target is not None and not target.single_use:
+                    rule._calls[call] = None  # also used elsewhere: changing it is not ours
+                elif target is not None and target.first and not target.uses_first:
+                    rule._strip.add(target.node)
+
+        self.finder.wrapper.module.visit(Plan())
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if original_node not in self._calls:
+            return updated_node
+        target = self._calls[original_node]
+        name_arg = original_node.args[0]
+        chain = original_node.func.attr.value  # type: ignore[attr-defined]
+        if literal(name_arg.value) is None:
+            self.left(original_node, chain, "the magic's name is not a string literal")
+            return updated_node
+        if target is None:
+            self.left(
+                original_node,
+                chain,
+                "the magic's function is not a lambda or a def used only here: port it by hand",
+            )
+            return updated_node
+        if target.uses_first:
+            self.left(
+                target.node,
+                "magic body",
+                "the magic's body uses its self argument (the "
+                "shell): call get_ipython() there, or make it a Magics class",
+            )
+        self.rewrote(original_node, chain)
+        new_name, new_fn = updated_node.args
+        assert isinstance(updated_node.func, cst.Attribute)
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        return updated_node.with_changes(
+            func=updated_node.func.with_changes(attr=cst.Name("register_magic_function")),
+            args=[
+                cst.Arg(new_fn.value, comma=comma),
+                cst.Arg(cst.SimpleString('"line"'), comma=comma),
+                cst.Arg(new_name.value),
+            ],
+        )
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        if original_node in self._strip:
+            self.rewrote(original_node, f"{original_node.name.value}(self, ...)")
+            return drop_first_param(updated_node)  # type: ignore[return-value]
+        return updated_node
+
+    def leave_Lambda(self, original_node: cst.Lambda, updated_node: cst.Lambda) -> cst.Lambda:
+        if original_node in self._strip:
+            return drop_first_param(updated_node)  # type: ignore[return-value]
+        return updated_node
