@@ -22,7 +22,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from .contract import Contract
-from .shellrefs import Root, ShellFinder
+from .shellrefs import INJECTED, Root, ShellFinder
 
 __all__ = ["LEGACY_RULES", "Site", "audit_module"]
 
@@ -106,7 +106,8 @@ class _Auditor:
 
     def access(self, root: Root) -> None:
         finder = self.finder
-        if root.origin == "legacy":
+        gets_the_shell = isinstance(root.node, cst.Call) or _spelling(root.node) in INJECTED
+        if root.origin == "legacy" and gets_the_shell:  # not each use of a variable set from it
             spelled = _spelling(root.node)
             if not (
                 spelled == "__IPYTHON__" and not isinstance(finder.parent(root.node), cst.Attribute)

@@ -34,6 +34,7 @@ from libcst.metadata import (
 
 __all__ = [
     "ENTRY_POINTS",
+    "INJECTED",
     "LEGACY_GETTERS",
     "Root",
     "ShellFinder",

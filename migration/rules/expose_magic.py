@@ -3,8 +3,9 @@
 The legacy magic was ``fn(self, line)`` with ``self`` the shell; a registered
 magic function is called as ``fn(line)``. When ``fn``'s body never uses
 ``self``, the parameter goes; when it does, the registration is still
-rewritten and the body is reported as manual (it must get the shell with
-``get_ipython()``, or become a ``Magics`` class).
+rewritten (``lambda line: fn(ip, line)``: the body still gets the shell) and
+the body is reported as manual: what it does with the shell must be ported to
+``ShellAPI`` (or it becomes a ``Magics`` class).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class ExposeMagicToRegister(ShellRule):
     DESCRIPTION = (
         'ip.expose_magic("name", fn) / ip.define_magic(...) -> '
         'ip.register_magic_function(fn, "line", "name"); fn(self, line) loses self when '
-        "its body does not use it, else its body is reported as manual"
+        "its body does not use it, else it is registered as lambda line: fn(ip, line) and "
+        "its body is reported as manual"
     )
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -67,21 +69,34 @@ class ExposeMagicToRegister(ShellRule):
                 "the magic's function is not a lambda or a def used only here: port it by hand",
             )
             return updated_node
+        new_name, new_fn = updated_node.args
+        assert isinstance(updated_node.func, cst.Attribute)
+        function = new_fn.value
         if target.uses_first:
+            if not isinstance(function, cst.Name):
+                self.left(original_node, chain, "a lambda that uses its self argument (the shell)")
+                return updated_node
+            # it still gets the shell, as before: lambda line: fn(ip, line)
+            space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            function = cst.Lambda(
+                params=cst.Parameters([cst.Param(cst.Name("line"))]),
+                body=cst.Call(
+                    func=function,
+                    args=[cst.Arg(updated_node.func.value, comma=space), cst.Arg(cst.Name("line"))],
+                ),
+            )
             self.left(
                 target.node,
                 "magic body",
-                "the magic's body uses its self argument (the "
-                "shell): call get_ipython() there, or make it a Magics class",
+                "the magic's body uses its self argument (the shell): it still gets the "
+                "shell; port what it does with it to ShellAPI",
             )
         self.rewrote(original_node, chain)
-        new_name, new_fn = updated_node.args
-        assert isinstance(updated_node.func, cst.Attribute)
         comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         return updated_node.with_changes(
             func=updated_node.func.with_changes(attr=cst.Name("register_magic_function")),
             args=[
-                cst.Arg(new_fn.value, comma=comma),
+                cst.Arg(function, comma=comma),
                 cst.Arg(cst.SimpleString('"line"'), comma=comma),
                 cst.Arg(new_name.value),
             ],

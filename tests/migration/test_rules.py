@@ -133,8 +133,8 @@ def test_what_a_rule_cannot_port_is_reported_with_its_line() -> None:
         "def cwd(self, arg):\n    return self.user_ns\n"
         "def load_ipython_extension(ip):\n    ip.expose_magic('cwd', cwd)\n",
     )
-    assert (1, "magic body", "the magic's body uses its self argument (the shell): call "
-            "get_ipython() there, or make it a Magics class") in notes  # fmt: skip
+    assert (1, "magic body", "the magic's body uses its self argument (the shell): it still "
+            "gets the shell; port what it does with it to ShellAPI") in notes  # fmt: skip
     _, notes = apply(
         rule_named("set-hook"),  # type: ignore[arg-type]
         "def load_ipython_extension(ip):\n    ip.set_hook('editor', print)\n",
