@@ -118,6 +118,8 @@ def codemod_file(path: Path, contract: Contract, rules: list[str] | None) -> Fil
     for rule_class in RULES:
         if rules is not None and rule_class.NAME not in rules:
             continue
+        if not rule_class.TRIGGER.search(module.code):  # nothing for it here: no metadata built
+            continue
         rule = rule_class(CodemodContext(filename=str(path)))
         try:
             module = rule.transform_module(module)

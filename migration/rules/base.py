@@ -9,6 +9,7 @@ rewrite it records, with the reason, for the report.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -37,6 +38,8 @@ class ShellRule(VisitorBasedCodemodCommand):
     """Base of the rules: finds the shell, records notes."""
 
     NAME: ClassVar[str] = ""
+    #: Text without which the rule has nothing to do: the file is not even parsed for it.
+    TRIGGER: ClassVar[re.Pattern[str]] = re.compile(r"(?!)")
     DESCRIPTION: str = ""
     METADATA_DEPENDENCIES = (PositionProvider,)
 

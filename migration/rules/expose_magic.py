@@ -10,6 +10,8 @@ the body is reported as manual: what it does with the shell must be ported to
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ._callables import Target, drop_first_param, resolve_target
@@ -23,6 +25,7 @@ _LEGACY = ("expose_magic", "define_magic")
 
 class ExposeMagicToRegister(ShellRule):
     NAME = "expose-magic"
+    TRIGGER = re.compile(r"\.(expose|define)_magic\(")
     DESCRIPTION = (
         'ip.expose_magic("name", fn) / ip.define_magic(...) -> '
         'ip.register_magic_function(fn, "line", "name"); fn(self, line) loses self when '

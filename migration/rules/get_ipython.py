@@ -9,6 +9,8 @@ shell) stays as it is.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ..shellrefs import LEGACY_GETTERS
@@ -19,6 +21,7 @@ __all__ = ["LegacyGetterToGetIpython"]
 
 class LegacyGetterToGetIpython(ShellRule):
     NAME = "get-ipython"
+    TRIGGER = re.compile(r"ipapi|\b_ip\b|__IPYTHON__")
     DESCRIPTION = (
         "legacy_shell.ipapi.get(), _ip and __IPYTHON__.x -> get_ipython() (imported); "
         "a bare __IPYTHON__ check stays"

@@ -4,6 +4,8 @@ longer used once the other rules ran are removed; their new home is ``get_ipytho
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
@@ -24,6 +26,7 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 class DropLegacyImports(ShellRule):
     NAME = "imports"
+    TRIGGER = re.compile(r"ipapi")
     DESCRIPTION = "remove imports of legacy_shell.ipapi (IPython.ipapi) names left unused"
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:

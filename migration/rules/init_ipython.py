@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from .base import ShellRule
@@ -11,6 +13,7 @@ __all__ = ["InitToLoadExtension"]
 
 class InitToLoadExtension(ShellRule):
     NAME = "init-ipython"
+    TRIGGER = re.compile(r"\binit_ipython\b")
     DESCRIPTION = (
         "def init_ipython(ip) -> def load_ipython_extension(ip): the extension then gets "
         "the shell, not the legacy wrapper (the other rules port what it did with it)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from .base import ShellRule
@@ -11,6 +13,7 @@ __all__ = ["DropIPAttribute"]
 
 class DropIPAttribute(ShellRule):
     NAME = "ip-attr"
+    TRIGGER = re.compile(r"\.IP\b")
     DESCRIPTION = "ip.IP.x -> ip.x (and ip.IP -> ip): the wrapped shell is the shell"
 
     def leave_Attribute(

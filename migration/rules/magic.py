@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ._strings import literal, string_like
@@ -12,6 +14,7 @@ __all__ = ["MagicToRunLineMagic"]
 
 class MagicToRunLineMagic(ShellRule):
     NAME = "magic"
+    TRIGGER = re.compile(r"\.magic\(|\bipmagic\(")
     DESCRIPTION = (
         'ip.magic("name args") (also "%name args", and the ipmagic() builtin) -> '
         'ip.run_line_magic("name", "args"), for string literals; anything else is reported'

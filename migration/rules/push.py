@@ -8,6 +8,8 @@ function, a class, a module, a lambda) is left, and reported.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ..audit import _cannot_cross
@@ -18,6 +20,7 @@ __all__ = ["PushToUserNamespace"]
 
 class PushToUserNamespace(ShellRule):
     NAME = "push"
+    TRIGGER = re.compile(r"\.to_user_ns\(|\.user_ns\[")
     DESCRIPTION = "ip.to_user_ns(x) -> ip.push(x); ip.user_ns[k] = v -> ip.push({k: v})"
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:

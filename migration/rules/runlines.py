@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from .base import ShellRule
@@ -11,6 +13,7 @@ __all__ = ["RunlinesToRunCell"]
 
 class RunlinesToRunCell(ShellRule):
     NAME = "runlines"
+    TRIGGER = re.compile(r"\.runlines\(")
     DESCRIPTION = 'ip.runlines(src) -> ip.run_cell(src) (a list of lines: "\\n".join(lines))'
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:

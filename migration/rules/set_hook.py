@@ -10,6 +10,8 @@ reported as manual.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ._callables import drop_first_param, resolve_target
@@ -23,6 +25,7 @@ EXACT = {"pre_run_code_hook": "pre_execute", "pre_runcode_hook": "pre_execute"}
 
 class SetHookToEvents(ShellRule):
     NAME = "set-hook"
+    TRIGGER = re.compile(r"\.set_hook\(")
     DESCRIPTION = (
         'ip.set_hook("pre_run_code_hook", fn) -> ip.events.register("pre_execute", fn) when fn '
         "can be called with no argument (its unused first parameter goes); others: manual"
