@@ -166,6 +166,34 @@ class _Auditor:
         members = [c for c in self.contract.members if c.startswith(prefix)]
         return bool(members) and prefix + "__getitem__" not in self.contract
 
+    def _namespace_reaches_eval(self, node: cst.CSTNode) -> bool:
+        """``ns = ip.user_ns`` and later ``eval(x, ns)`` (or ``globals=ns``/``locals=ns``)."""
+        finder = self.finder
+        statement = finder.parent(node)
+        if not (
+            isinstance(statement, cst.Assign)
+            and statement.value is node
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0].target, cst.Name)
+        ):
+            return False
+        name = statement.targets[0].target
+        scope = finder.scope(name)
+        if scope is None:
+            return False
+        for assignment in scope[name.value]:
+            if getattr(assignment, "node", None) is not name:
+                continue
+            for access in assignment.references:  # type: ignore[attr-defined]
+                arg = finder.parent(access.node)
+                call = finder.parent(arg) if isinstance(arg, cst.Arg) else None
+                if not isinstance(call, cst.Call) or not isinstance(arg, cst.Arg):
+                    continue
+                keyword = arg.keyword.value if arg.keyword is not None else ""
+                if finder.qualified(call.func) & _EVAL or keyword in ("globals", "locals"):
+                    return True
+        return False
+
     def call(self, call: cst.Call, chain: str, root: Root) -> None:
         first = chain.split(".", 1)[0]
         if first in LEGACY_RULES and "." not in chain:
@@ -209,6 +237,9 @@ class _Auditor:
             and chain in ("user_ns", "user_global_ns")
             and self.finder.qualified(call.func) & _EVAL
         ):
+            self.add(node, chain, "manual", MANUAL_EVAL, root.proven)
+            return
+        if chain in ("user_ns", "user_global_ns") and self._namespace_reaches_eval(node):
             self.add(node, chain, "manual", MANUAL_EVAL, root.proven)
             return
         if any(

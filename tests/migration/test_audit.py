@@ -157,3 +157,20 @@ def test_a_rebound_name_is_only_probable() -> None:
 
 def test_code_that_never_touches_the_shell_has_no_sites() -> None:
     assert sites("import os\nprint(os.getcwd())\nclass A:\n    shelf = 1\n") == []
+
+
+def test_a_namespace_kept_in_a_variable_and_handed_to_eval_is_manual() -> None:
+    assert sites(
+        """
+        def load_ipython_extension(ip):
+            global_ns = ip.user_global_ns
+            local_ns = ip.user_ns
+            print(eval("x", global_ns, local_ns))
+            values = ip.user_ns
+            print(len(values))
+        """
+    ) == [
+        (3, "user_global_ns", "manual", "the live namespace passed to eval/exec"),
+        (4, "user_ns", "manual", "the live namespace passed to eval/exec"),
+        (6, "user_ns", "proxy-safe", "in ShellAPI"),
+    ]

@@ -116,3 +116,23 @@ def test_python_dash_m_migration_is_the_same_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "rewritable magic (rule magic)" in done.stdout
+
+
+def test_a_real_ipython_extension_is_audited_without_a_crash(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """line_profiler (a test dependency) writes its magics against IPython's API."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("line_profiler")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("line_profiler is not installed (the test extra installs it)")
+    package = spec.submodule_search_locations[0]
+    code, out, _ = run(capsys, "audit", "--json", package)
+    data = json.loads(out)
+    assert data["summary"]["errors"] == 0
+    chains = {s["chain"] for f in data["files"] for s in f["sites"]}
+    assert {"user_ns", "user_global_ns", "user_ns.__setitem__"} <= chains
+    manual = [s for f in data["files"] for s in f["sites"] if s["class"] == "manual"]
+    assert {s["reason"] for s in manual} == {"the live namespace passed to eval/exec"}
+    assert code == 1  # manual sites: it hands the live namespace to eval
