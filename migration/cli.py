@@ -3,6 +3,7 @@
     shell-migrate audit PATH... [--json] [--jobs N]
     shell-migrate codemod PATH... [--only RULE ...] [--write] [--jobs N] [--json]
     shell-migrate codemod --list-rules
+    shell-migrate report PATH... [--tests "pytest ARGS"] [--html FILE]
 
 Exit status: 0 when nothing is manual and every file could be read and
 parsed, 1 otherwise, 2 for a mistake on the command line.
@@ -65,6 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=default_jobs(), metavar="N", help="processes (all cores)"
     )
     codemod.add_argument("--list-rules", action="store_true", help="describe each rule, then exit")
+    report = sub.add_parser(
+        "report",
+        help="audit, tests in both modes and coverage, per project, as Markdown",
+        description="The audit of each PATH, with its tests run in both modes under coverage.",
+    )
+    report.add_argument("paths", nargs="+", metavar="PATH", help="each extension's directory")
+    report.add_argument(
+        "--tests", metavar="CMD", help='its tests, run in each mode (e.g. "pytest tests")'
+    )
+    report.add_argument("--html", metavar="FILE", help="also write the report as HTML to FILE")
+    report.add_argument(
+        "--jobs", type=int, default=default_jobs(), metavar="N", help="processes (all cores)"
+    )
     return parser
 
 
@@ -241,6 +255,45 @@ def _print_codemod(results: list[FileResult], summary: dict[str, int], wrote: bo
     )
 
 
+def _report(opts: argparse.Namespace) -> int:
+    from .report import ProjectReport, render_html, render_markdown, run_tests, test_command
+
+    if opts.tests is not None:
+        try:
+            test_command(opts.tests)
+        except ValueError as e:
+            print(f"{PROG} report: error: {e}", file=sys.stderr)
+            return 2
+    try:
+        contract = load_contract()
+    except ContractError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    reports = []
+    for path in opts.paths:
+        results = list(
+            run_over_files(
+                [path],
+                functools.partial(audit_file, contract=contract),
+                lambda problem: FileResult(problem.path, error=problem.message),
+                max(1, opts.jobs),
+            )
+        )
+        report = ProjectReport(path, results)
+        if opts.tests is not None and Path(path).exists():
+            print(f"{PROG} report: running the tests of {path} in both modes", file=sys.stderr)
+            report.runs = run_tests(Path(path).resolve(), opts.tests, Path.cwd())
+        reports.append(report)
+    sys.stdout.write(render_markdown(reports))
+    if opts.html:
+        Path(opts.html).write_text(render_html(reports), encoding="utf-8")
+    ok = all(
+        not r.counts["manual"] and not r.errors and all(run.passed for run in r.runs)
+        for r in reports
+    )
+    return 0 if ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     opts = build_parser().parse_args(argv)
     try:
@@ -248,6 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _audit(opts)
         if opts.command == "codemod":
             return _codemod(opts)
+        if opts.command == "report":
+            return _report(opts)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

@@ -67,6 +67,11 @@ class Extensions:
         ]
 
 
+def _code(path: Path) -> str:
+    """The module's text after its docstring."""
+    return path.read_text().split('"""', 2)[-1]
+
+
 @pytest.fixture
 def ext(shell: Any, request: pytest.FixtureRequest) -> Any:
     shell.run_cell(_INSTALL.format(ext_dir=str(EXT_DIR)), silent=True).raise_error()
@@ -81,7 +86,6 @@ def ext(shell: Any, request: pytest.FixtureRequest) -> Any:
                           "deprecations": extensions.deprecations()}  # fmt: skip
                 out.write(json.dumps(record) + "\n")
     else:  # the legacy originals: the legacy API warns, at the calls that use it
-        legacy = [n for n in extensions.loaded if "legacy" in (EXT_DIR / f"{n}.py").read_text()]
-        uses_legacy_api = [n for n in legacy if "ipapi" in (EXT_DIR / f"{n}.py").read_text()]
+        uses_legacy_api = [n for n in extensions.loaded if "ipapi" in _code(EXT_DIR / f"{n}.py")]
         if uses_legacy_api:
             assert extensions.deprecations(), f"{uses_legacy_api} should warn (legacy API)"
