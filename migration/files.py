@@ -80,10 +80,12 @@ def read_source(path: Path) -> Source | Problem:
         return Problem(str(path), f"cannot decode: {e}")
 
 
-#: Words without which a module cannot touch the shell: such files are never parsed.
+#: Words without which a module cannot touch the shell (a name of the shell used with a
+#: dot, a getter, an entry point): such files are never parsed.
 _SHELL_WORDS = re.compile(
-    rb"get_ipython|ipapi|\b_ip\b|__IPYTHON__|load_ipython_extension|init_ipython|\bshell\b"
-    rb"|\bip\b|\bipython\b|Magics|InteractiveShell|ShellAPI|_getframe|currentframe|inspect\.stack"
+    rb"get_ipython|ipapi|__IPYTHON__|load_ipython_extension|init_ipython|ipmagic"
+    rb"|\b(?:_ip|ip|shell|ipython)\s*\.|Magics|InteractiveShell|ShellAPI"
+    rb"|_getframe|currentframe|inspect\.stack"
 )
 
 

@@ -99,6 +99,11 @@ PINNED_MODULES = {
         "MODES", "MODE_VARIABLE", "CallTimeout", "KernelDied", "ProxyError", "RemoteError",
         "RemoteRef", "ShellProxy", "connect", "get_shell", "resolve_mode",
     },
+    "migration": set(),
+    "migration.contract": {"Contract", "ContractError", "Member", "find_api_source", "load_contract"},
+    "migration.audit": {"LEGACY_RULES", "Site", "audit_module"},
+    "migration.rules": {"RULES", "Note", "ShellRule", "rule_named"},
+    "migration.cli": {"main"},
     "adapters.errors": {
         "CallTimeout", "KernelDied", "ProxyError", "RemoteError", "RemoteException",
         "remote_exception",
