@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, Row, median, print_table  # noqa: E402
+from common import BIN, Row, median, print_table
 
 HERE = Path(__file__).resolve().parent
 QUICK = ("email", "json", "asyncio", "concurrent", "http", "xml", "importlib")
