@@ -22,6 +22,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from .contract import Contract
+from .crossing import cannot_cross
 from .shellrefs import INJECTED, Root, ShellFinder
 
 __all__ = ["LEGACY_RULES", "Site", "audit_module"]
@@ -45,8 +46,6 @@ LEGACY_RULES = {
     "define_magic": "expose-magic",
     "set_hook": "set-hook",
 }
-#: Hooks whose event is exactly the same moment (``fn`` then gets the event's arguments).
-EXACT_HOOKS = {"pre_run_code_hook": "pre_execute", "pre_runcode_hook": "pre_execute"}
 
 _SHELL_CLASSES = frozenset(
     {
@@ -199,15 +198,18 @@ class _Auditor:
         if first in LEGACY_RULES and "." not in chain:
             rule = LEGACY_RULES[first]
             if rule == "set-hook":
-                hook = _literal_str(call.args[0].value) if call.args else None
-                if hook not in EXACT_HOOKS:
-                    self.add(
-                        call,
-                        chain,
-                        "manual",
-                        f"{MANUAL_CALLBACK}: hook {hook or '?'} has no event that is the same moment",
-                        root.proven,
-                    )
+                from .rules.set_hook import plan  # the rule's own answer, not a second one
+
+                reason, _ = plan(self.finder, call)
+                if reason:
+                    self.add(call, chain, "manual", f"{MANUAL_CALLBACK}: {reason}", root.proven)
+                    return
+            if rule == "expose-magic":
+                from .rules.expose_magic import plan as plan_magic
+
+                reason = plan_magic(self.finder, call)
+                if reason:
+                    self.add(call, chain, "manual", reason, root.proven)
                     return
             if rule == "magic" and not (call.args and _literal_str(call.args[0].value) is not None):
                 self.add(
@@ -223,7 +225,7 @@ class _Auditor:
             )
             return
         if chain in ("user_ns.update", "push") and any(
-            _cannot_cross(self.finder, a.value) for a in call.args
+            cannot_cross(self.finder, a.value) for a in call.args
         ):
             self.add(call, chain, "manual", MANUAL_VALUE, root.proven)
             return
@@ -251,7 +253,7 @@ class _Auditor:
         if chain in self.contract:
             if chain.endswith("__setitem__") and isinstance(parent, cst.AssignTarget):
                 assign = self.finder.parent(parent)
-                if isinstance(assign, cst.Assign) and _cannot_cross(self.finder, assign.value):
+                if isinstance(assign, cst.Assign) and cannot_cross(self.finder, assign.value):
                     self.add(node, chain, "manual", MANUAL_VALUE, root.proven)
                     return
             self.add(node, chain, "proxy-safe", "in ShellAPI", root.proven)
@@ -336,26 +338,6 @@ def _item_op(finder: ShellFinder, subscript: cst.Subscript) -> str:
     if isinstance(parent, cst.Del):
         return "__delitem__"
     return "__getitem__"
-
-
-def _cannot_cross(finder: ShellFinder, value: cst.BaseExpression) -> bool:
-    """A lambda, or a name bound to a function, a class or a module: they cannot travel."""
-    if isinstance(value, cst.Lambda):
-        return True
-    if isinstance(value, cst.Dict):
-        return any(
-            isinstance(e, cst.DictElement) and _cannot_cross(finder, e.value)
-            for e in value.elements
-        )
-    if isinstance(value, cst.Name):
-        scope = finder.scope(value)
-        if scope is None:
-            return False
-        for assignment in scope[value.value]:
-            node = getattr(assignment, "node", None)
-            if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Import | cst.ImportFrom):
-                return True
-    return False
 
 
 def audit_module(wrapper: cst.MetadataWrapper, contract: Contract) -> list[Site]:

@@ -14,11 +14,12 @@ import re
 
 import libcst as cst
 
+from ..shellrefs import ShellFinder
 from ._callables import Target, drop_first_param, resolve_target
 from ._strings import literal
 from .base import ShellRule
 
-__all__ = ["ExposeMagicToRegister"]
+__all__ = ["ExposeMagicToRegister", "plan"]
 
 _LEGACY = ("expose_magic", "define_magic")
 
@@ -117,3 +118,17 @@ class ExposeMagicToRegister(ShellRule):
         if original_node in self._strip:
             return drop_first_param(updated_node)  # type: ignore[return-value]
         return updated_node
+
+
+def plan(finder: ShellFinder, call: cst.Call) -> str:
+    """``""`` when the registration can be rewritten, else why not (the audit asks it too)."""
+    if len(call.args) != 2:
+        return "expose_magic with other arguments than (name, function)"
+    if literal(call.args[0].value) is None:
+        return "the magic's name is not a string literal"
+    target = resolve_target(finder, call.args[1].value)
+    if target is None or not target.single_use:
+        return "the magic's function is not a lambda or a def used only here: port it by hand"
+    if target.uses_first and isinstance(target.node, cst.Lambda):
+        return "a lambda that uses its self argument (the shell)"
+    return ""

@@ -12,7 +12,7 @@ import re
 
 import libcst as cst
 
-from ..audit import _cannot_cross
+from ..crossing import cannot_cross
 from .base import ShellRule
 
 __all__ = ["PushToUserNamespace"]
@@ -49,7 +49,7 @@ class PushToUserNamespace(ShellRule):
         index = target.slice[0].slice
         if not isinstance(index, cst.Index):
             return updated_node
-        if _cannot_cross(self.finder, original_node.value):
+        if cannot_cross(self.finder, original_node.value):
             self.left(original_node, "user_ns.__setitem__", "a value that cannot cross by value")
             return updated_node
         updated_target = updated_node.targets[0].target

@@ -14,11 +14,12 @@ import re
 
 import libcst as cst
 
+from ..shellrefs import ShellFinder
 from ._callables import drop_first_param, resolve_target
 from ._strings import literal, string_like
 from .base import ShellRule
 
-__all__ = ["SetHookToEvents"]
+__all__ = ["SetHookToEvents", "plan"]
 
 EXACT = {"pre_run_code_hook": "pre_execute", "pre_runcode_hook": "pre_execute"}
 
@@ -49,25 +50,10 @@ class SetHookToEvents(ShellRule):
         self.finder.wrapper.module.visit(Plan())
 
     def _plan(self, call: cst.Call) -> str:
-        """``""`` when the call can be rewritten, else why not."""
-        if len(call.args) != 2 or any(a.keyword is not None for a in call.args):
-            return "set_hook with priority or keys: register an event by hand"
-        hook = literal(call.args[0].value)
-        if hook not in EXACT:
-            return f"hook {hook or '?'} has no event that is the same moment"
-        target = resolve_target(self.finder, call.args[1].value)
-        if target is None or not target.single_use:
-            return "the hook's function is not a lambda or a def used only here"
-        if target.takes_varargs and target.required_after_first == 0:
-            return ""
-        if target.first is None:
-            return ""
-        if target.uses_first:
-            return "the hook's body uses its first argument (the shell): use get_ipython() there"
-        if target.required_after_first:
-            return "the hook takes arguments that pre_execute does not give"
-        self._strip.add(target.node)
-        return ""
+        reason, strip = plan(self.finder, call)
+        if strip is not None:
+            self._strip.add(strip)
+        return reason
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         reason = self._calls.get(original_node)
@@ -100,3 +86,25 @@ class SetHookToEvents(ShellRule):
         if original_node in self._strip:
             return drop_first_param(updated_node)  # type: ignore[return-value]
         return updated_node
+
+
+def plan(finder: ShellFinder, call: cst.Call) -> tuple[str, cst.CSTNode | None]:
+    """``("", node to drop the first parameter of, or None)`` when ``call`` can be rewritten,
+    else ``(why not, None)``; the audit asks the same question."""
+    if len(call.args) != 2 or any(a.keyword is not None for a in call.args):
+        return "set_hook with priority or keys: register an event by hand", None
+    hook = literal(call.args[0].value)
+    if hook not in EXACT:
+        return f"hook {hook or '?'} has no event that is the same moment", None
+    target = resolve_target(finder, call.args[1].value)
+    if target is None or not target.single_use:
+        return "the hook's function is not a lambda or a def used only here", None
+    if target.takes_varargs and target.required_after_first == 0:
+        return "", None
+    if target.first is None:
+        return "", None
+    if target.uses_first:
+        return "the hook's body uses its first argument (the shell): use get_ipython() there", None
+    if target.required_after_first:
+        return "the hook takes arguments that pre_execute does not give", None
+    return "", target.node
