@@ -111,9 +111,11 @@ def codemod_file(path: Path, contract: Contract, rules: list[str] | None) -> Fil
     module = parse(source.text)
     if isinstance(module, str):
         return FileResult(str(path), error=module)
-    manual = [
-        site for site in audit_module(cst.MetadataWrapper(module), contract) if site.cls == "manual"
-    ]
+    audited = audit_module(cst.MetadataWrapper(module), contract)
+    manual = [site for site in audited if site.cls == "manual"]
+    if not any(s.cls == "rewritable" or s.chain == "user_ns.__setitem__" for s in audited):
+        # nothing a rule would change (the audit asks the rules' own questions): no rule runs
+        return FileResult(str(path), sites=manual, encoding=source.encoding)
     sites: list[Site] = []
     for rule_class in RULES:
         if rules is not None and rule_class.NAME not in rules:
