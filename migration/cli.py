@@ -127,6 +127,7 @@ def _audit(opts: argparse.Namespace) -> int:
             functools.partial(audit_file, contract=contract),
             lambda problem: FileResult(problem.path, error=problem.message),
             max(1, opts.jobs),
+            _progress(0),
         )
     )
     summary = _summary(results)

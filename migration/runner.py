@@ -86,13 +86,12 @@ def run_over_files(
 
 
 def _map(work: Callable[[Path], T], files: list[Path], jobs: int) -> Iterable[T]:
+    """Results in the files' order, each as soon as it and those before it are done."""
     if jobs <= 1 or len(files) < 8:
-        return map(work, files)
-    pool = ProcessPoolExecutor(max_workers=jobs)
-    try:
-        return list(pool.map(work, files, chunksize=max(1, len(files) // (jobs * 8))))
-    finally:
-        pool.shutdown()
+        yield from map(work, files)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(work, files, chunksize=max(1, min(16, len(files) // (jobs * 8))))
 
 
 def codemod_file(path: Path, contract: Contract, rules: list[str] | None) -> FileResult:
