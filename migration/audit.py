@@ -23,6 +23,7 @@ from libcst.metadata import PositionProvider
 
 from .contract import Contract
 from .crossing import cannot_cross
+from .nodes import literal, spelling
 from .shellrefs import INJECTED, Root, ShellFinder
 
 __all__ = ["LEGACY_RULES", "Site", "audit_module"]
@@ -81,13 +82,6 @@ class Site:
         return data
 
 
-def _literal_str(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
 class _Auditor:
     def __init__(self, wrapper: cst.MetadataWrapper, contract: Contract) -> None:
         self.finder = ShellFinder(wrapper)
@@ -105,9 +99,9 @@ class _Auditor:
 
     def access(self, root: Root) -> None:
         finder = self.finder
-        gets_the_shell = isinstance(root.node, cst.Call) or _spelling(root.node) in INJECTED
+        gets_the_shell = isinstance(root.node, cst.Call) or spelling(root.node) in INJECTED
         if root.origin == "legacy" and gets_the_shell:  # not each use of a variable set from it
-            spelled = _spelling(root.node)
+            spelled = spelling(root.node)
             if not (
                 spelled == "__IPYTHON__" and not isinstance(finder.parent(root.node), cst.Attribute)
             ):
@@ -211,7 +205,7 @@ class _Auditor:
                 if reason:
                     self.add(call, chain, "manual", reason, root.proven)
                     return
-            if rule == "magic" and not (call.args and _literal_str(call.args[0].value) is not None):
+            if rule == "magic" and not (call.args and literal(call.args[0].value) is not None):
                 self.add(
                     call,
                     chain,
@@ -276,7 +270,7 @@ class _Auditor:
             def visit_ClassDef(self, node: cst.ClassDef) -> None:
                 for base in node.bases:
                     if auditor.finder.qualified(base.value) & _SHELL_CLASSES:
-                        auditor.add(node, _spelling(base.value), "manual", MANUAL_SUBCLASS, True)
+                        auditor.add(node, spelling(base.value), "manual", MANUAL_SUBCLASS, True)
 
             def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
                 if node.name.value == "init_ipython" and isinstance(
@@ -297,16 +291,6 @@ class _Auditor:
                     auditor.add(node, sorted(names & _FRAME_CALLS)[0], "manual", MANUAL_FRAME, True)
 
         self.finder.wrapper.module.visit(Visit())
-
-
-def _spelling(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_spelling(node.value)}.{node.attr.value}"
-    if isinstance(node, cst.Call):
-        return _spelling(node.func) + "()"
-    return type(node).__name__
 
 
 def _container_op(finder: ShellFinder, node: cst.CSTNode) -> str:

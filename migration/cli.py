@@ -24,7 +24,7 @@ from typing import NoReturn
 
 import libcst as cst
 
-from .contract import ContractError, load_contract
+from .contract import Contract, ContractError, load_contract
 from .files import write_atomically
 from .runner import FileResult, audit_file, codemod_file, default_jobs, run_over_files
 
@@ -82,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _contract() -> Contract | None:
+    """The shell API, or ``None`` after saying on stderr why it cannot be read."""
+    try:
+        return load_contract()
+    except ContractError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return None
+
+
 def _summary(results: list[FileResult]) -> dict[str, int]:
     classes = Counter(site.cls for r in results for site in r.sites)
     return {
@@ -116,10 +125,8 @@ def _print_text(results: list[FileResult], summary: dict[str, int]) -> None:
 
 
 def _audit(opts: argparse.Namespace) -> int:
-    try:
-        contract = load_contract()
-    except ContractError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+    contract = _contract()
+    if contract is None:
         return 2
     results = list(
         run_over_files(
@@ -181,10 +188,8 @@ def _codemod(opts: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    try:
-        contract = load_contract()
-    except ContractError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+    contract = _contract()
+    if contract is None:
         return 2
     results = []
     for result in run_over_files(
@@ -265,10 +270,8 @@ def _report(opts: argparse.Namespace) -> int:
         except ValueError as e:
             print(f"{PROG} report: error: {e}", file=sys.stderr)
             return 2
-    try:
-        contract = load_contract()
-    except ContractError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+    contract = _contract()
+    if contract is None:
         return 2
     reports = []
     for path in opts.paths:

@@ -18,6 +18,7 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
+from ..nodes import dotted, spelling
 from ..shellrefs import Root, ShellFinder
 
 __all__ = ["Note", "ShellRule"]
@@ -60,7 +61,7 @@ class ShellRule(VisitorBasedCodemodCommand):
         """``node`` as a *proven* shell expression, else ``None`` (probable ones are left)."""
         root = self.finder.root(node)
         if root is not None and not root.proven:
-            self.left(node, _spelling(node), f"probably the shell ({root.note}), not proven")
+            self.left(node, spelling(node), f"probably the shell ({root.note}), not proven")
             return None
         return root
 
@@ -88,26 +89,10 @@ def _uses_ipython(wrapper: cst.MetadataWrapper | None) -> bool:
             continue
         for small in statement.body:
             module = small.module if isinstance(small, cst.ImportFrom) else None
-            if module is not None and _dotted(module).split(".")[0] == "IPython":
+            if module is not None and dotted(module).split(".")[0] == "IPython":
                 return True
             if isinstance(small, cst.Import) and any(
-                _dotted(alias.name).split(".")[0] == "IPython" for alias in small.names
+                dotted(alias.name).split(".")[0] == "IPython" for alias in small.names
             ):
                 return True
     return False
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
-
-
-def _spelling(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.Call):
-        return _spelling(node.func) + "()"
-    if isinstance(node, cst.Name | cst.Attribute):
-        return _dotted(node)
-    return type(node).__name__

@@ -14,9 +14,9 @@ import re
 
 import libcst as cst
 
+from ..nodes import literal
 from ..shellrefs import ShellFinder
 from ._callables import Target, drop_first_param, resolve_target
-from ._strings import literal
 from .base import ShellRule
 
 __all__ = ["ExposeMagicToRegister", "plan"]

@@ -9,19 +9,12 @@ import re
 import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
+from ..nodes import dotted
 from .base import ShellRule
 
 __all__ = ["DropLegacyImports"]
 
 _LEGACY_MODULES = {"legacy_shell.ipapi", "IPython.ipapi", "IPython.core.ipapi"}
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 class DropLegacyImports(ShellRule):
@@ -30,15 +23,15 @@ class DropLegacyImports(ShellRule):
     DESCRIPTION = "remove imports of legacy_shell.ipapi (IPython.ipapi) names left unused"
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = _dotted(node.module) if node.module is not None else ""
+        module = dotted(node.module) if node.module is not None else ""
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            name = _dotted(alias.name)
+            name = dotted(alias.name)
             if module in _LEGACY_MODULES or f"{module}.{name}" in _LEGACY_MODULES:
                 RemoveImportsVisitor.remove_unused_import(self.context, module, name)
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            if _dotted(alias.name) in _LEGACY_MODULES:
-                RemoveImportsVisitor.remove_unused_import(self.context, _dotted(alias.name))
+            if dotted(alias.name) in _LEGACY_MODULES:
+                RemoveImportsVisitor.remove_unused_import(self.context, dotted(alias.name))

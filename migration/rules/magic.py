@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from ._strings import literal, string_like
+from ..nodes import literal, string_like
 from .base import ShellRule
 
 __all__ = ["MagicToRunLineMagic"]

@@ -14,9 +14,9 @@ import re
 
 import libcst as cst
 
+from ..nodes import literal, string_like
 from ..shellrefs import ShellFinder
 from ._callables import drop_first_param, resolve_target
-from ._strings import literal, string_like
 from .base import ShellRule
 
 __all__ = ["SetHookToEvents", "plan"]

@@ -42,8 +42,6 @@ class Call:
     path: tuple[str, ...]
     #: The method to call on the target; ``""`` reads the target itself (a property).
     method: str
-    #: The contract's signature, without ``self`` (and without the key of a keyed call).
-    signature: inspect.Signature
     policy: Remote
     #: The first argument picks an item of the target (``formatters[mime]``).
     keyed: bool = False
@@ -143,7 +141,7 @@ def _derive(proto: type, path: tuple[str, ...], keyed: bool = False) -> Iterator
         policy = policy_of(member)
         if isinstance(member, property):
             if policy is not None:  # a value read as a whole: ``execution_count``
-                yield Call(f"{'.'.join((*path, name))}.get", (*path, name), "", _NO_ARGS, policy)
+                yield Call(f"{'.'.join((*path, name))}.get", (*path, name), "", policy)
             else:
                 returns = typing.get_type_hints(member.fget, include_extras=True).get("return")
                 yield from _attribute(returns, (*path, name))
@@ -154,10 +152,7 @@ def _derive(proto: type, path: tuple[str, ...], keyed: bool = False) -> Iterator
             arity = _arity(signature)
             names = list(signature.parameters)
             fixed_from = min((names.index(n) for n in policy.fixed), default=None)
-            yield Call(full, path, name, signature, policy, keyed, fixed_from=fixed_from, **arity)
-
-
-_NO_ARGS = inspect.Signature()
+            yield Call(full, path, name, policy, keyed, fixed_from=fixed_from, **arity)
 
 
 def calls_of(contract: type) -> dict[str, Call]:
